@@ -1,0 +1,1 @@
+"""Members: accounts, sign-in, profiles and the members directory."""

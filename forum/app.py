@@ -1,0 +1,87 @@
+"""The application factory."""
+import logging
+
+from flask import Flask
+
+from forum import config as settings
+from forum.config import ROOT
+from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        "forum",
+        root_path=str(ROOT / "forum"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_relative_config=True,
+    )
+    configure(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_jinja(app)
+    register_hooks(app)
+    register_cli(app)
+    return app
+
+
+def configure(app: Flask, test_config: dict | None) -> None:
+    base = settings.TestingConfig if test_config is not None else settings.DefaultConfig
+    app.config.from_object(base)
+    if test_config is None:
+        app.config.update(settings.read_environment())
+    else:
+        app.config.update(test_config)
+    settings.finalise(app.config, app.instance_path)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def register_extensions(app: Flask) -> None:
+    from forum.accounts.auth import load_user
+    from forum.core.i18n import select_locale
+
+    # Import every package's models so metadata (and Alembic) sees them all.
+    import forum.models  # noqa: F401
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Europe/Rome")
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please sign in to see this page.")
+
+
+def register_blueprints(app: Flask) -> None:
+    from forum.accounts.views import bp as accounts
+    from forum.core.views import bp as core
+
+    app.register_blueprint(core)
+    app.register_blueprint(accounts)
+
+
+def register_jinja(app: Flask) -> None:
+    from forum.core import i18n, templating
+
+    i18n.register(app)
+    templating.register(app)
+
+
+def register_hooks(app: Flask) -> None:
+    from forum.core import errors
+    from forum.core.security import set_security_headers
+
+    app.after_request(set_security_headers)
+    errors.register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from forum.cli import register
+
+    register(app)

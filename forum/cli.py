@@ -1,0 +1,5 @@
+"""Command-line interface: `flask --app forum …` (DESIGN.md section 5)."""
+
+
+def register(app) -> None:
+    pass

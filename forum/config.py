@@ -1,0 +1,153 @@
+"""Settings: defaults in classes, then FORUM_* environment overrides (DESIGN.md section 6)."""
+import os
+import secrets
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(SystemExit):
+    """A wrong or missing setting: printed as one line, and the process stops."""
+
+    def __init__(self, message: str):
+        super().__init__(f"Gemellaggi configuration error: {message}")
+
+
+class DefaultConfig:
+    FORUM_ENV = "development"
+    SECRET_KEY = None
+    SQLALCHEMY_DATABASE_URI = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    BABEL_DEFAULT_LOCALE = "it"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Rome"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+    FORUM_LANGUAGES = ("it", "en")
+    FORUM_SEARCH_BACKEND = "whoosh"
+    FORUM_SEARCH_INDEX_DIR = None
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    RATELIMIT_ENABLED = True
+    FORUM_RATELIMIT_LOGIN = "10 per minute; 50 per hour"
+    FORUM_RATELIMIT_REGISTER = "5 per hour"
+    FORUM_RATELIMIT_RESET = "5 per hour"
+    FORUM_MAIL_SERVER = None
+    FORUM_MAIL_PORT = 25
+    FORUM_MAIL_SENDER = "Gemellaggi <noreply@gemellaggi.localhost>"
+    FORUM_MAIL_USE_TLS = False
+    FORUM_MAIL_USERNAME = None
+    FORUM_MAIL_PASSWORD = None
+    FORUM_UPLOAD_DIR = None
+    FORUM_MAX_UPLOAD_MB = 10
+    FORUM_TOKEN_MAX_AGE = 2 * 24 * 3600
+    FORUM_RESET_MAX_AGE = 3600
+    FORUM_MEMBERS_PER_PAGE = 20
+    FORUM_BASE_URL = "http://127.0.0.1:5000"
+
+
+class TestingConfig(DefaultConfig):
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-not-for-production"
+    WTF_CSRF_ENABLED = True
+    RATELIMIT_ENABLED = False
+    SERVER_NAME = None
+    FORUM_BASE_URL = "http://localhost"
+
+
+ENV_SETTINGS = {
+    "FORUM_ENV": str,
+    "FORUM_SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "FORUM_SEARCH_BACKEND": str,
+    "FORUM_SEARCH_INDEX_DIR": str,
+    "FORUM_RATELIMIT_STORAGE_URI": str,
+    "FORUM_MAIL_SERVER": str,
+    "FORUM_MAIL_PORT": int,
+    "FORUM_MAIL_SENDER": str,
+    "FORUM_MAIL_USE_TLS": lambda v: v.lower() in ("1", "true", "yes"),
+    "FORUM_MAIL_USERNAME": str,
+    "FORUM_MAIL_PASSWORD": str,
+    "FORUM_UPLOAD_DIR": str,
+    "FORUM_MAX_UPLOAD_MB": int,
+    "FORUM_DEFAULT_LOCALE": str,
+    "FORUM_BASE_URL": str,
+}
+
+# Environment names that map onto Flask's own keys.
+RENAMED = {
+    "FORUM_SECRET_KEY": "SECRET_KEY",
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "FORUM_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "FORUM_DEFAULT_LOCALE": "BABEL_DEFAULT_LOCALE",
+}
+
+
+def read_environment(environ=os.environ) -> dict:
+    """The FORUM_* settings present in the environment, converted to their types."""
+    values = {}
+    for name, convert in ENV_SETTINGS.items():
+        raw = environ.get(name)
+        if raw is None or raw == "":
+            continue
+        try:
+            values[RENAMED.get(name, name)] = convert(raw)
+        except ValueError:
+            raise ConfigError(f"{name}={raw!r} is not valid.")
+    return values
+
+
+def normalise_database_url(url: str) -> str:
+    """Check DATABASE_URL and pick psycopg 3 for PostgreSQL."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(f"DATABASE_URL {url!r} is not a database URL (postgresql://… or sqlite:///…).")
+    if parsed.drivername in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in ("postgresql", "sqlite"):
+        raise ConfigError(f"DATABASE_URL uses {parsed.drivername!r}; use postgresql or sqlite.")
+    return parsed.render_as_string(hide_password=False)
+
+
+def finalise(config, instance_path: str) -> None:
+    """Fill derived settings and stop with one clear line on a wrong one."""
+    env = config.get("FORUM_ENV", "development")
+    if env not in ("development", "production", "testing"):
+        raise ConfigError(f"FORUM_ENV must be development, production or testing, not {env!r}.")
+    instance = Path(instance_path)
+    if not config.get("SECRET_KEY"):
+        if env == "production":
+            raise ConfigError("FORUM_SECRET_KEY must be set when FORUM_ENV=production.")
+        config["SECRET_KEY"] = _development_secret(instance)
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        instance.mkdir(parents=True, exist_ok=True)
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'forum.db'}"
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    if config.get("BABEL_DEFAULT_LOCALE") not in config["FORUM_LANGUAGES"]:
+        raise ConfigError("FORUM_DEFAULT_LOCALE must be 'it' or 'en'.")
+    config.setdefault("FORUM_UPLOAD_DIR", None)
+    config["FORUM_UPLOAD_DIR"] = config["FORUM_UPLOAD_DIR"] or str(instance / "uploads")
+    config["FORUM_SEARCH_INDEX_DIR"] = config["FORUM_SEARCH_INDEX_DIR"] or str(instance / "index")
+    config["MAX_CONTENT_LENGTH"] = config["FORUM_MAX_UPLOAD_MB"] * 1024 * 1024
+    if env == "production":
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+
+
+def _development_secret(instance: Path) -> str:
+    """A per-checkout secret kept in the instance folder, so sessions survive restarts."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

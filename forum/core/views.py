@@ -1,0 +1,39 @@
+"""Site-wide pages: home, privacy notice, accessibility statement, health check."""
+from flask import Blueprint, jsonify, render_template
+from sqlalchemy import text
+
+from forum.accounts import services as accounts
+from forum.extensions import db
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+def home():
+    return render_template("core/home.html", latest_members=accounts.latest_members(8))
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("core/privacy.html")
+
+
+@bp.get("/accessibility")
+def accessibility():
+    return render_template("core/accessibility.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    checks = {"database": _database_ok()}
+    status = 200 if all(checks.values()) else 503
+    return jsonify(status="ok" if status == 200 else "degraded", checks=checks), status
+
+
+def _database_ok() -> bool:
+    try:
+        db.session.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        db.session.rollback()
+        return False

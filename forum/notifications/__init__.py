@@ -1,0 +1,1 @@
+"""Subscriptions, in-site notifications, the e-mail outbox and feeds."""

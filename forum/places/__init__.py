@@ -1,0 +1,1 @@
+"""Cities, organisations, projects and networks."""

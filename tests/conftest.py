@@ -1,0 +1,105 @@
+"""Test fixtures: one schema per test session, a rolled-back transaction per test.
+
+Every test runs on SQLite; `--db=postgresql` runs the same suite on the PostgreSQL
+database named by TEST_DATABASE_URL (one database per xdist worker). A database that
+was asked for and cannot be reached fails the run: it never skips.
+"""
+import os
+import re
+
+import pytest
+from sqlalchemy import make_url
+
+from forum import create_app
+from forum.extensions import db as _db
+
+pytest_plugins = ["tests.helpers"]
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db", choices=("sqlite", "postgresql"), default="sqlite",
+                     help="database the suite runs on")
+
+
+def pytest_report_header(config):
+    return f"database: {config.getoption('--db')}"
+
+
+def _postgres_database(worker: str) -> str:
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.fail("--db=postgresql needs TEST_DATABASE_URL (e.g. postgresql://127.0.0.1/test)")
+    import psycopg
+
+    url = make_url(base).set(drivername="postgresql")
+    name = f"{url.database}_forum_{re.sub(r'[^a-z0-9]', '', worker)}"
+    try:
+        with psycopg.connect(url.render_as_string(hide_password=False), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as exc:
+        pytest.fail(f"cannot reach PostgreSQL at TEST_DATABASE_URL: {exc}")
+    return url.set(drivername="postgresql+psycopg", database=name).render_as_string(
+        hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def database_url(request, tmp_path_factory, worker_id):
+    if request.config.getoption("--db") == "postgresql":
+        return _postgres_database(worker_id)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'forum.db'}"
+
+
+@pytest.fixture(scope="session")
+def test_config(database_url, tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "FORUM_UPLOAD_DIR": str(instance / "uploads"),
+        "FORUM_SEARCH_INDEX_DIR": str(instance / "index"),
+    }
+
+
+@pytest.fixture(scope="session")
+def _app(test_config):
+    app = create_app(test_config)
+    # Sessions join the per-test transaction through a SAVEPOINT, so a view's commit stays
+    # inside it and the test's rollback undoes everything.
+    with app.app_context():
+        _db.session.configure(join_transaction_mode="create_savepoint")
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def app(_app):
+    """The app with every session of this test joined to one transaction, rolled back after."""
+    with _app.app_context():
+        engines = _db.engines
+        engine = engines[None]
+        connection = engine.connect()
+        transaction = connection.begin()
+        engines[None] = connection
+    try:
+        yield _app
+    finally:
+        with _app.app_context():
+            _db.session.remove()
+            engines[None] = engine
+        transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for calling services directly; not for the test client."""
+    with app.test_request_context():
+        yield _db.session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
