@@ -21,5 +21,6 @@ def register(app) -> None:
         url_for_language=url_for_language,
         can=account_permissions.TEMPLATE_PREDICATES,
     )
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
