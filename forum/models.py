@@ -1,6 +1,13 @@
 """Every package's models, imported in one place so the metadata is complete."""
 from forum.accounts.models import RoleChange, User
+from forum.core.attachments import Attachment
+from forum.discussions.models import Discussion, Post
 from forum.notifications.models import OutboxMessage
-from forum.places.models import City, Organisation
+from forum.places.models import City, Network, NetworkMember, Organisation, Project, ProjectNews
+from forum.twinnings.models import Event, Twinning, TwinningCity, TwinningParticipant
 
-__all__ = ["City", "Organisation", "OutboxMessage", "RoleChange", "User"]
+__all__ = [
+    "Attachment", "City", "Discussion", "Event", "Network", "NetworkMember", "Organisation",
+    "OutboxMessage", "Post", "Project", "ProjectNews", "RoleChange", "Twinning", "TwinningCity",
+    "TwinningParticipant", "User",
+]

@@ -1,0 +1,1 @@
+"""Discussions and their posts, in twinnings and networks."""

@@ -1,0 +1,65 @@
+"""Discussions (in a twinning or a network) and their posts."""
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.accounts.models import User
+from forum.core.db import UTCDateTime, utcnow
+from forum.core.themes import ThemesMixin
+from forum.core.visibility import VisibilityMixin
+from forum.extensions import db
+
+
+class Discussion(ThemesMixin, VisibilityMixin, db.Model):
+    __tablename__ = "discussions"
+    __table_args__ = (
+        # A discussion lives in exactly one space: a twinning or a network.
+        CheckConstraint(
+            "(twinning_id IS NULL) <> (network_id IS NULL)", name="one_space"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    twinning_id: Mapped[int | None] = mapped_column(
+        ForeignKey("twinnings.id", ondelete="CASCADE"), index=True
+    )
+    network_id: Mapped[int | None] = mapped_column(
+        ForeignKey("networks.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    is_general: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Counts kept in columns so lists cost one query whatever the size of the threads.
+    reply_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    participant_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    last_post_id: Mapped[int | None] = mapped_column(Integer)
+
+    author: Mapped[User | None] = relationship(lazy="joined")
+
+
+class Post(VisibilityMixin, db.Model):
+    __tablename__ = "posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    discussion_id: Mapped[int] = mapped_column(
+        ForeignKey("discussions.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    # 1 for the opening post, then 2, 3…: stable page and anchor numbers.
+    number: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    discussion: Mapped[Discussion] = relationship(backref="posts")
+    author: Mapped[User | None] = relationship(lazy="joined")

@@ -1,0 +1,1 @@
+"""Twinnings: transfers of a practice between cities, their participants and events."""
