@@ -1,10 +1,8 @@
 """Cities and organisations (projects and networks come with the twinnings issue)."""
-from datetime import datetime
-
-from flask_babel import lazy_gettext as _l
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
