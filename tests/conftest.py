@@ -25,14 +25,14 @@ def pytest_report_header(config):
     return f"database: {config.getoption('--db')}"
 
 
-def _postgres_database(worker: str) -> str:
+def _postgres_database(worker: str, purpose: str = "forum") -> str:
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         pytest.fail("--db=postgresql needs TEST_DATABASE_URL (e.g. postgresql://127.0.0.1/test)")
     import psycopg
 
     url = make_url(base).set(drivername="postgresql")
-    name = f"{url.database}_forum_{re.sub(r'[^a-z0-9]', '', worker)}"
+    name = f"{url.database}_{purpose}_{re.sub(r'[^a-z0-9]', '', worker)}"
     try:
         with psycopg.connect(url.render_as_string(hide_password=False), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -48,6 +48,14 @@ def database_url(request, tmp_path_factory, worker_id):
     if request.config.getoption("--db") == "postgresql":
         return _postgres_database(worker_id)
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'forum.db'}"
+
+
+@pytest.fixture
+def fresh_database_url(request, tmp_path, worker_id):
+    """An empty database of the kind under test, for migration and process tests."""
+    if request.config.getoption("--db") == "postgresql":
+        return _postgres_database(worker_id, "fresh")
+    return f"sqlite:///{tmp_path / 'fresh.db'}"
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,73 @@
+# Gemellaggi: `make run` serves the demo site, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app forum
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# xdist workers: CI's machine has 2 cores.
+WORKERS ?= auto
+
+.PHONY: run test test-sqlite test-postgresql install browser-deps lint translations \
+	extract update-catalogs compile-catalogs migrate seed bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[test,dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+compile-catalogs: $(STAMP)
+	$(BIN)/pybabel compile -d translations -D messages --statistics 2>&1 | tail -n 2
+
+extract: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-comments "i18n:" \
+		--no-location --sort-output --project Gemellaggi -o translations/messages.pot .
+
+update-catalogs: extract
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages \
+		--no-location --no-fuzzy-matching --ignore-obsolete
+
+migrate: $(STAMP)
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed-demo
+
+run: install compile-catalogs seed
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Browser tests need Debian's Chromium; installed here when missing and we may install.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+			|| echo "could not install chromium: browser tests will fail"; \
+		else echo "Chromium missing: run 'sudo apt-get install chromium' for the browser tests"; fi; \
+	fi
+
+test: install compile-catalogs browser-deps
+	$(BIN)/pytest -n $(WORKERS) -q --db=sqlite
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		$(BIN)/pytest -n $(WORKERS) -q --db=postgresql; \
+	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped (CI sets it)"; fi
+
+test-sqlite: install compile-catalogs
+	$(BIN)/pytest -n $(WORKERS) -q --db=sqlite
+
+test-postgresql: install compile-catalogs
+	$(BIN)/pytest -n $(WORKERS) -q --db=postgresql
+
+lint: install
+	$(BIN)/ruff check forum tests bench
+
+bench: install compile-catalogs
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) instance *.egg-info
