@@ -1,5 +1,182 @@
-"""Command-line interface: `flask --app forum …` (DESIGN.md section 5)."""
+"""Command-line interface: `flask --app forum …` (DESIGN.md section 5).
+
+The commands are the "views" of the command line: they parse options, call services, and
+commit. Their output is for operators and stays in English, like Flask's own commands.
+"""
+import logging
+import re
+import time
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, or_, select
+
+from forum.config import ROOT
+from forum.extensions import db
+
+log = logging.getLogger("forum.cli")
+
+USERNAME = re.compile(r"[A-Za-z0-9_.-]{3,30}")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+MIN_PASSWORD = 10
+MAX_PASSWORD = 128
+LOGIN_URL = "http://127.0.0.1:5000/auth/login"
 
 
 def register(app) -> None:
-    pass
+    for command in (outbox, users, seed_demo, translate):
+        app.cli.add_command(command)
+
+
+# --- outbox -------------------------------------------------------------------------------
+
+outbox = AppGroup("outbox", help="The e-mail outbox.")
+
+
+@outbox.command("send")
+@click.option("--loop", is_flag=True, help="Keep delivering until interrupted.")
+@click.option("--interval", default=30, show_default=True, type=click.IntRange(min=1),
+              help="Seconds between rounds with --loop.")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1),
+              help="Messages per round.")
+def outbox_send(loop: bool, interval: int, limit: int) -> None:
+    """Deliver the pending mail through SMTP (or log it when FORUM_MAIL_SERVER is unset)."""
+    from forum.notifications.services import deliver_pending
+
+    if not current_app.config.get("FORUM_MAIL_SERVER"):
+        click.echo("FORUM_MAIL_SERVER is not set: pending mail is written to the log only.")
+    while True:
+        try:
+            # A commit per message: one message's outcome is kept whatever happens next.
+            report = deliver_pending(limit=limit, after_each=db.session.commit)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            if not loop:
+                raise
+            log.exception("Outbox round failed; trying again in %s s", interval)
+        else:
+            if report.sent or report.failed or report.logged or not loop:
+                click.echo(f"Sent {report.sent}, failed {report.failed}, "
+                           f"logged {report.logged}.")
+        if not loop:
+            return
+        try:
+            time.sleep(interval)
+        except KeyboardInterrupt:
+            click.echo("Stopped.")
+            return
+
+
+# --- users --------------------------------------------------------------------------------
+
+users = AppGroup("users", help="Members' accounts.")
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--email", required=True, help="The member's e-mail address.")
+@click.option("--role", type=click.Choice(["admin", "staff", "member"]), default="member",
+              show_default=True)
+@click.option("--full-name", default=None, help="Name shown on the profile.")
+def users_create(username: str, email: str, role: str, full_name: str | None) -> None:
+    """Create a confirmed account; the password is asked for, or read from stdin."""
+    from forum.accounts.models import User
+    from forum.accounts.services import create_user
+
+    email = email.strip().lower()
+    if not USERNAME.fullmatch(username):
+        raise click.ClickException("A username has 3 to 30 letters, digits, '_', '.' or '-'.")
+    if not EMAIL.fullmatch(email):
+        raise click.ClickException(f"{email!r} is not an e-mail address.")
+    taken = db.session.scalar(select(User).where(
+        or_(User.username_key == username.lower(), func.lower(User.email) == email)))
+    if taken is not None:
+        which = "username" if taken.username_key == username.lower() else "e-mail address"
+        raise click.ClickException(f"That {which} is already in use.")
+    password = _read_password()
+    profile = {"full_name": full_name} if full_name else {}
+    user = create_user(username, email, password, role=role, confirmed=True, **profile)
+    db.session.commit()
+    click.echo(f"Created {role} {user.username} <{user.email}>.")
+
+
+def _read_password() -> str:
+    stdin = click.get_text_stream("stdin")
+    if stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = stdin.readline().rstrip("\r\n")
+    if len(password) < MIN_PASSWORD:
+        raise click.ClickException(f"The password needs at least {MIN_PASSWORD} characters.")
+    if len(password) > MAX_PASSWORD:
+        raise click.ClickException(f"The password can have at most {MAX_PASSWORD} characters.")
+    return password
+
+
+# --- demo data ----------------------------------------------------------------------------
+
+
+@click.command("seed-demo")
+@click.option("--yes-i-know", is_flag=True,
+              help="In production, create the demo accounts despite their published password.")
+def seed_demo(yes_i_know: bool) -> None:
+    """Load the demo cities, organisations and members (safe to run again)."""
+    from forum import seed
+    from forum.seed import accounts
+
+    production = current_app.config.get("FORUM_ENV") == "production"
+    if production and not yes_i_know:
+        raise click.ClickException(
+            "seed-demo creates accounts with a published password; in production add "
+            "--yes-i-know if that is really what you want.")
+    run = seed.run()
+    db.session.commit()
+    for kind in run.created:
+        click.echo(f"{kind}: {run.created[kind]} created, {run.existing[kind]} already there")
+    if not production:
+        click.echo(f"\nSign in at {LOGIN_URL} with the password {accounts.DEMO_PASSWORD!r} as:")
+        click.echo(f"  member: {accounts.DEMO_MEMBER}")
+        click.echo(f"  staff:  {accounts.DEMO_STAFF}")
+        click.echo(f"  admin:  {accounts.DEMO_ADMIN}")
+
+
+# --- translations -------------------------------------------------------------------------
+
+translate = AppGroup("translate", help="Message catalogs (pybabel).")
+
+TRANSLATIONS = ROOT / "translations"
+TEMPLATE = TRANSLATIONS / "messages.pot"
+
+
+def _pybabel(*args: str) -> None:
+    from babel.messages.frontend import CommandLineInterface
+
+    status = CommandLineInterface().run(["pybabel", *args])
+    if status:
+        raise click.ClickException(f"pybabel {args[0]} failed.")
+
+
+@translate.command("extract")
+def translate_extract() -> None:
+    """Extract the marked strings into translations/messages.pot."""
+    # No locations and sorted entries: a new string changes one entry, not half the file.
+    _pybabel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
+             "--add-comments", "i18n:", "--no-location", "--sort-output",
+             "--project", "Gemellaggi", "-o", str(TEMPLATE), str(ROOT))
+
+
+@translate.command("update")
+def translate_update() -> None:
+    """Extract, then merge the template into every language's messages.po."""
+    translate_extract.callback()
+    # Fuzzy guesses would fail the catalog check anyway: new strings come in empty.
+    _pybabel("update", "-i", str(TEMPLATE), "-d", str(TRANSLATIONS), "--no-fuzzy-matching",
+             "--ignore-obsolete")
+
+
+@translate.command("compile")
+def translate_compile() -> None:
+    """Build the .mo files the site reads."""
+    _pybabel("compile", "-d", str(TRANSLATIONS), "--statistics")

@@ -20,3 +20,5 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Without a mail server the message is written to the log once, and this records when.
+    logged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,6 +1,39 @@
 """The e-mail outbox: mail is queued in the caller's transaction and delivered later."""
+import logging
+import re
+import smtplib
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.errors import MessageError
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from forum.core.db import utcnow
 from forum.extensions import db
 from forum.notifications.models import OutboxMessage
+
+log = logging.getLogger("forum.mail")
+
+SMTP_TIMEOUT = 30
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=1)
+MASK = "***"
+
+# Errors about one message: the connection is still good for the next one.
+MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError,
+                  ValueError, MessageError)
+
+_URL = re.compile(r"https?://[^\s<>\"']+")
+# A signed token (itsdangerous, JWT): base64url parts joined by dots, ending in a long signature.
+# File names such as "smart-governance.html" have a short last part and are left alone.
+_TOKEN = re.compile(r"\.?[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+")
+_MIN_TOKEN_LENGTH = 24
+_MIN_SIGNATURE_LENGTH = 16
 
 
 def queue_mail(recipient: str, subject: str, body: str) -> OutboxMessage:
@@ -9,3 +42,186 @@ def queue_mail(recipient: str, subject: str, body: str) -> OutboxMessage:
     db.session.add(message)
     db.session.flush()
     return message
+
+
+def mask_tokens(text: str) -> str:
+    """The text with every signed token in a link's path or query replaced by ***."""
+    return _URL.sub(lambda match: _mask_url(match.group(0)), text or "")
+
+
+def _mask_url(url: str) -> str:
+    # Split on the URL's separators but keep them, so everything else survives unchanged.
+    scheme, rest = url.split("://", 1)
+    host, sep, tail = rest.partition("/")
+    pieces = re.split(r"([/?&=#])", tail)
+    return f"{scheme}://{host}{sep}" + "".join(
+        MASK if _looks_like_token(piece) else piece for piece in pieces
+    )
+
+
+def _looks_like_token(piece: str) -> bool:
+    if len(piece) < _MIN_TOKEN_LENGTH or not _TOKEN.fullmatch(piece):
+        return False
+    return len(piece.rsplit(".", 1)[1]) >= _MIN_SIGNATURE_LENGTH
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4 … minutes after the 1st, 2nd, 3rd … failure, never more than an hour."""
+    exponent = min(max(attempts, 1) - 1, 10)
+    return min(FIRST_RETRY * 2**exponent, LONGEST_RETRY)
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    failed: int = 0
+    logged: int = 0
+    stopped_early: bool = False
+
+
+def deliver_pending(now: datetime | None = None, limit: int = 100, *,
+                    after_each: Callable[[], None] | None = None) -> DeliveryReport:
+    """Send the due messages through SMTP, or log them once when no server is configured.
+
+    Each message's new state is flushed; `after_each` (the CLI passes a commit) runs after
+    every message so that one message's outcome is kept even if a later one crashes.
+    """
+    now = now or utcnow()
+    config = current_app.config
+    if not config.get("FORUM_MAIL_SERVER"):
+        return _log_pending(now, limit, after_each)
+    report = DeliveryReport()
+    with _Mailer(config) as mailer:
+        for _ in range(limit):
+            message = _next_due(now, sending=True)
+            if message is None:
+                break
+            try:
+                # Building inside the try: a malformed address fails this message only.
+                mailer.send(build_email(message, config["FORUM_MAIL_SENDER"]))
+            except MESSAGE_ERRORS as exc:
+                _record_failure(message, exc, now)
+                report.failed += 1
+            except (smtplib.SMTPException, OSError) as exc:
+                # The server is down or refuses us: keep the rest for the next run.
+                _record_failure(message, exc, now)
+                report.failed += 1
+                report.stopped_early = True
+                mailer.discard()
+            else:
+                message.sent_at = now
+                message.last_error = None
+                message.next_attempt_at = None
+                report.sent += 1
+            db.session.flush()
+            if after_each:
+                after_each()
+            if report.stopped_early:
+                break
+    return report
+
+
+def _log_pending(now: datetime, limit: int, after_each) -> DeliveryReport:
+    report = DeliveryReport()
+    for _ in range(limit):
+        message = _next_due(now, sending=False)
+        if message is None:
+            break
+        log.info("Mail %s to %s not sent (FORUM_MAIL_SERVER is not set)\nSubject: %s\n\n%s",
+                 message.id, message.recipient, mask_tokens(message.subject),
+                 mask_tokens(message.body))
+        message.logged_at = now
+        db.session.flush()
+        report.logged += 1
+        if after_each:
+            after_each()
+    return report
+
+
+def _next_due(now: datetime, *, sending: bool) -> OutboxMessage | None:
+    query = select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+    if sending:
+        query = query.where(or_(OutboxMessage.next_attempt_at.is_(None),
+                                OutboxMessage.next_attempt_at <= now))
+    else:
+        query = query.where(OutboxMessage.logged_at.is_(None))
+    # One row at a time, locked, so that two senders never take the same message (PostgreSQL).
+    query = query.order_by(OutboxMessage.id).limit(1).with_for_update(skip_locked=True)
+    return db.session.scalar(query)
+
+
+def _record_failure(message: OutboxMessage, exc: Exception, now: datetime) -> None:
+    message.attempts = (message.attempts or 0) + 1
+    message.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+    message.next_attempt_at = now + retry_delay(message.attempts)
+    log.warning("Mail %s to %s not delivered (attempt %s, next at %s): %s", message.id,
+                message.recipient, message.attempts, message.next_attempt_at.isoformat(),
+                message.last_error)
+
+
+def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email["Date"] = format_datetime(message.created_at or utcnow())
+    email["Message-ID"] = _message_id(message, sender)
+    email.set_content(message.body, subtype="plain", charset="utf-8")
+    return email
+
+
+def _message_id(message: OutboxMessage, sender: str) -> str:
+    """The same id on every attempt, so a receiver can drop a copy sent twice after a crash."""
+    domain = parseaddr(sender)[1].rpartition("@")[2]
+    if not re.fullmatch(r"[A-Za-z0-9.-]+", domain):
+        domain = "localhost"
+    stamp = int((message.created_at or utcnow()).timestamp())
+    return f"<outbox.{message.id}.{stamp}@{domain}>"
+
+
+class _Mailer:
+    """One SMTP connection, opened on the first message and reused for the rest."""
+
+    def __init__(self, config):
+        self.config = config
+        self.smtp: smtplib.SMTP | None = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+            self.discard()
+
+    def send(self, email: EmailMessage) -> None:
+        if self.smtp is None:
+            self.smtp = self._connect()
+        self.smtp.send_message(email)
+
+    def discard(self) -> None:
+        if self.smtp is not None:
+            self.smtp.close()
+        self.smtp = None
+
+    def _connect(self) -> smtplib.SMTP:
+        host, port = self.config["FORUM_MAIL_SERVER"], int(self.config["FORUM_MAIL_PORT"])
+        # Port 465 speaks TLS from the first byte; other ports upgrade with STARTTLS on request.
+        if port == 465:
+            smtp = smtplib.SMTP_SSL(host, port, timeout=SMTP_TIMEOUT,
+                                    context=ssl.create_default_context())
+        else:
+            smtp = smtplib.SMTP(host, port, timeout=SMTP_TIMEOUT)
+        try:
+            if self.config.get("FORUM_MAIL_USE_TLS") and port != 465:
+                smtp.starttls(context=ssl.create_default_context())
+            if self.config.get("FORUM_MAIL_USERNAME"):
+                smtp.login(self.config["FORUM_MAIL_USERNAME"],
+                           self.config.get("FORUM_MAIL_PASSWORD") or "")
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
