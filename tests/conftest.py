@@ -8,12 +8,18 @@ import os
 import re
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import make_url
 
 from forum import create_app
 from forum.extensions import db as _db
 
 pytest_plugins = ["tests.helpers"]
+
+# A light hypothesis profile on CI keeps the whole suite within its time budget.
+settings.register_profile("ci", max_examples=25, deadline=None)
+settings.register_profile("dev", max_examples=60, deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 def pytest_addoption(parser):
