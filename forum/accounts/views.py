@@ -1,4 +1,384 @@
 """Sign-up, sign-in, account settings, profiles and the members directory."""
-from flask import Blueprint
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+
+from forum.accounts import forms, permissions, services
+from forum.accounts.models import ROLES, User
+from forum.accounts.services import InvalidToken, ValidationError
+from forum.core.i18n import LANG_COOKIE, current_language, format_day
+from forum.core.security import safe_next
+from forum.extensions import db, limiter
+from forum.places.models import ORGANISATION_KINDS
 
 bp = Blueprint("accounts", __name__)
+
+INVALID_LINK = _l("This link is not valid: it may have expired or have been used already.")
+
+
+def _limit(key: str):
+    """A rate limit on POSTs, read from the config at request time."""
+    return limiter.limit(lambda: current_app.config[key], methods=["POST"])
+
+
+def _show_error(form, error: ValidationError) -> None:
+    field = getattr(form, error.field, None)
+    if field is None:
+        flash(error.message, "danger")
+    else:
+        field.errors = [*field.errors, error.message]
+
+
+def _set_language_cookie(response, language: str | None):
+    if language in current_app.config["FORUM_LANGUAGES"]:
+        response.set_cookie(LANG_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax",
+                            httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+def _page_argument() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        abort(400)
+    return int(raw)
+
+
+def _has_remember_cookie() -> bool:
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+
+
+def _relogin(user: User) -> None:
+    """Keep this browser signed in after its member's session version moved on."""
+    login_user(user, remember=_has_remember_cookie())
+
+
+def _profile_form(form_class, **kwargs):
+    form = form_class(**kwargs)
+    form.set_choices(services.organisation_choices(), services.city_choices())
+    return form
+
+
+# --- sign-up and sign-in ---------------------------------------------------------------------
+
+
+@bp.route("/auth/register", methods=["GET", "POST"])
+@_limit("FORUM_RATELIMIT_REGISTER")
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = _profile_form(forms.RegisterForm)
+    if form.validate_on_submit():
+        # A filled honeypot gets the same answer as a person, and no account.
+        if not form.website.data:
+            try:
+                services.register_member(
+                    form.username.data, form.email.data, form.password.data,
+                    full_name=form.full_name.data, profession=form.profession.data,
+                    organisation_id=form.organisation_id.data,
+                    new_organisation=form.new_organisation.data,
+                    organisation_kind=form.organisation_kind.data, city_id=form.city_id.data,
+                    listed=form.listed.data, language=current_language())
+            except ValidationError as error:
+                _show_error(form, error)
+                return render_template("accounts/register.html", form=form)
+            db.session.commit()
+        flash(_("Thank you for registering. We have sent a link to %(email)s: open it to confirm "
+                "your address, then sign in.", email=form.email.data.strip()), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.get("/auth/confirm/<token>")
+def confirm(token):
+    try:
+        services.confirm_email(token)
+    except InvalidToken:
+        flash(str(INVALID_LINK), "danger")
+        return redirect(url_for("accounts.login"))
+    db.session.commit()
+    flash(_("Thank you: your e-mail address is confirmed."), "success")
+    return redirect(url_for("core.home" if current_user.is_authenticated else "accounts.login"))
+
+
+@bp.post("/account/confirm")
+@login_required
+@_limit("FORUM_RATELIMIT_RESET")
+def resend_confirmation():
+    if current_user.is_confirmed:
+        flash(_("Your e-mail address is already confirmed."), "info")
+    else:
+        services.send_confirmation(current_user)
+        db.session.commit()
+        flash(_("We have sent a new confirmation link to %(email)s.", email=current_user.email),
+              "success")
+    return redirect(url_for("accounts.edit_profile"))
+
+
+@bp.route("/auth/login", methods=["GET", "POST"])
+@_limit("FORUM_RATELIMIT_LOGIN")
+def login():
+    target = safe_next(request.args.get("next"), url_for("core.home"))
+    if current_user.is_authenticated:
+        return redirect(target)
+    form = forms.LoginForm()
+    error = None
+    if form.validate_on_submit():
+        user = services.authenticate(form.login.data, form.password.data)
+        if user is None:
+            error = _("The username, e-mail address or password is not correct.")
+        elif user.is_suspended:
+            error = _("Your account is suspended until %(day)s.",
+                      day=format_day(user.suspended_until))
+        else:
+            services.record_login(user)
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            return _set_language_cookie(redirect(target), user.preferred_language)
+    return render_template("accounts/login.html", form=form, error=error)
+
+
+@bp.post("/auth/logout")
+def logout():
+    logout_user()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("core.home"))
+
+
+@bp.route("/auth/reset", methods=["GET", "POST"])
+@_limit("FORUM_RATELIMIT_RESET")
+def reset_request():
+    form = forms.ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data, current_language())
+        db.session.commit()
+        flash(_("If an account uses that address, we have sent it a link to choose a new "
+                "password."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_request.html", form=form)
+
+
+@bp.route("/auth/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    try:
+        services.user_for_reset(token)
+    except InvalidToken:
+        flash(str(INVALID_LINK), "danger")
+        return redirect(url_for("accounts.reset_request"))
+    form = forms.ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except ValidationError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            flash(_("Your password has been changed. You can now sign in."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+# --- account settings ------------------------------------------------------------------------
+
+
+@bp.route("/account/profile", methods=["GET", "POST"])
+@login_required
+def edit_profile():
+    form = _profile_form(forms.ProfileForm, obj=current_user)
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                current_user, full_name=form.full_name.data, profession=form.profession.data,
+                organisation_id=form.organisation_id.data,
+                new_organisation=form.new_organisation.data,
+                organisation_kind=form.organisation_kind.data, city_id=form.city_id.data,
+                bio=form.bio.data, preferred_language=form.preferred_language.data,
+                listed=form.listed.data, avatar=form.avatar.data,
+                remove_avatar=form.remove_avatar.data)
+        except ValidationError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your profile has been saved."), "success")
+            response = redirect(url_for("accounts.member", username=current_user.username))
+            return _set_language_cookie(response, current_user.preferred_language)
+    return render_template("accounts/edit_profile.html", form=form,
+                           button=forms.ButtonForm())
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = forms.PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data,
+                                     form.new_password.data)
+        except ValidationError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            _relogin(current_user)
+            flash(_("Your password has been changed; your other sessions have been signed out."),
+                  "success")
+            return redirect(url_for("accounts.change_password"))
+    return render_template("accounts/password.html", form=form, button=forms.ButtonForm())
+
+
+@bp.post("/account/sessions")
+@login_required
+def sign_out_everywhere():
+    services.end_sessions(current_user)
+    db.session.commit()
+    _relogin(current_user)
+    flash(_("You have been signed out on every other device."), "success")
+    return redirect(url_for("accounts.change_password"))
+
+
+@bp.route("/account/email", methods=["GET", "POST"])
+@login_required
+def change_email():
+    form = forms.EmailForm()
+    if form.validate_on_submit():
+        try:
+            services.request_email_change(current_user, form.email.data, form.password.data)
+        except ValidationError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("We have sent a link to %(email)s. Your address changes when you open it.",
+                    email=current_user.pending_email), "success")
+            return redirect(url_for("accounts.edit_profile"))
+    return render_template("accounts/email.html", form=form)
+
+
+@bp.get("/account/email/<token>")
+def confirm_email(token):
+    try:
+        user = services.confirm_email_change(token)
+    except InvalidToken:
+        flash(str(INVALID_LINK), "danger")
+        return redirect(url_for("core.home"))
+    except ValidationError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("core.home"))
+    db.session.commit()
+    flash(_("Your e-mail address is now %(email)s.", email=user.email), "success")
+    return redirect(url_for("core.home"))
+
+
+@bp.get("/account/export")
+@login_required
+def export():
+    data = services.export_data(current_user)
+    response = Response(json.dumps(data, ensure_ascii=False, indent=2),
+                        mimetype="application/json")
+    filename = f"gemellaggi-{current_user.username}.json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = forms.DeleteForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_account(current_user, form.password.data)
+        except ValidationError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            flash(_("Your account has been deleted. Thank you for taking part."), "info")
+            return redirect(url_for("core.home"))
+    return render_template("accounts/delete.html", form=form)
+
+
+# --- profiles and directory ------------------------------------------------------------------
+
+
+@bp.get("/members/")
+def members():
+    kind = request.args.get("kind") or None
+    if kind is not None and kind not in ORGANISATION_KINDS:
+        abort(400)
+    city_slug = request.args.get("city") or None
+    city = services.find_city(city_slug) if city_slug else None
+    if city_slug and city is None:
+        abort(400)
+    q = request.args.get("q", "")[:100]
+    pagination = services.directory(q=q, city=city, kind=kind, page=_page_argument(),
+                                    per_page=current_app.config["FORUM_MEMBERS_PER_PAGE"])
+    return render_template("accounts/members.html", pagination=pagination, q=q, city=city,
+                           kind=kind, kinds=ORGANISATION_KINDS, cities=services.city_choices())
+
+
+@bp.get("/members/<username>")
+def member(username):
+    user = services.find_by_username(username)
+    if user is None:
+        abort(404)
+    details = permissions.can_view_profile_details(current_user, user)
+    return render_template("accounts/member.html", member=user, details=details)
+
+
+@bp.get("/members/<username>/avatar")
+def avatar(username):
+    user = services.find_by_username(username)
+    if user is None or not permissions.can_view_avatar(current_user, user):
+        abort(404)
+    path = services.avatar_path(user)
+    if path is None:
+        abort(404)
+    return send_file(path, max_age=3600)
+
+
+# --- roles -----------------------------------------------------------------------------------
+
+
+@bp.get("/admin/members")
+@login_required
+def roles():
+    if not permissions.can_manage_roles(current_user):
+        abort(403)
+    pagination = services.members_by_name(_page_argument(), 50)
+    return render_template("accounts/roles.html", pagination=pagination, roles=ROLES,
+                           changes=services.recent_role_changes())
+
+
+@bp.post("/admin/members/<int:user_id>/role")
+@login_required
+def change_role(user_id):
+    user = db.session.get(User, user_id)
+    if user is None or user.is_deleted:
+        abort(404)
+    if not permissions.can_change_role(current_user, user):
+        abort(403)
+    form = forms.RoleForm()
+    if not form.validate():
+        abort(400)
+    try:
+        change = services.change_role(current_user, user, form.role.data)
+    except ValidationError as error:
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        if change is not None:
+            flash(_("%(name)s is now: %(role)s.", name=user.display_name,
+                    role=ROLES[change.new_role]), "success")
+    return redirect(url_for("accounts.roles"))
