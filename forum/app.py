@@ -61,9 +61,11 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from forum.accounts.views import bp as accounts
     from forum.core.views import bp as core
+    from forum.discussions.views import bp as discussions
 
     app.register_blueprint(core)
     app.register_blueprint(accounts)
+    app.register_blueprint(discussions)
 
 
 def register_jinja(app: Flask) -> None:

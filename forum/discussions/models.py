@@ -42,6 +42,13 @@ class Discussion(ThemesMixin, VisibilityMixin, db.Model):
     last_post_id: Mapped[int | None] = mapped_column(Integer)
 
     author: Mapped[User | None] = relationship(lazy="joined")
+    # Joined so lists (the home page) name each discussion's space without a query per row.
+    twinning: Mapped["Twinning | None"] = relationship(lazy="joined")  # noqa: F821
+    network: Mapped["Network | None"] = relationship(lazy="joined")  # noqa: F821
+
+    @property
+    def space(self):
+        return self.twinning or self.network
 
 
 class Post(VisibilityMixin, db.Model):

@@ -1,0 +1,335 @@
+"""Rules about discussions and posts. Services flush, never commit, and take the actor explicitly.
+
+This module is the contract other packages call: twinnings create their general discussion
+with `create_general_discussion`, space pages list with `discussions_in`, the home page with
+`latest_discussions`.
+"""
+import re
+from html import escape
+from html.parser import HTMLParser
+from urllib.parse import quote
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from forum.accounts.models import User
+from forum.core.db import utcnow
+from forum.core.markup import render_markdown, sanitise_html
+from forum.core.visibility import DELETED, PUBLISHED, visible_to
+from forum.discussions.models import Discussion, Post
+from forum.extensions import db
+from forum.places.models import Network
+from forum.twinnings.models import Twinning
+
+# Stored, not translated at render time: Italian is the site's first language.
+GENERAL_TITLE = "Discussione generale del gemellaggio"
+GENERAL_BODY = (
+    "Questa è la discussione generale del gemellaggio «{title}»: partecipa e lascia la tua "
+    "testimonianza. Racconta la tua esperienza, fai domande, condividi documenti e risultati."
+)
+
+TITLE_MAX = 200
+BODY_MAX = 20_000
+
+
+class DiscussionError(ValueError):
+    """A rule refused the action; the message is translated and meant for the form `field`."""
+
+    def __init__(self, message: str, field: str = "body"):
+        super().__init__(message)
+        self.field = field
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+def create_general_discussion(author: User | None, twinning: Twinning) -> Discussion:
+    """The discussion every twinning starts with, inviting everyone to take part."""
+    discussion = _new_discussion(author, twinning, GENERAL_TITLE, is_general=True)
+    _add_post(discussion, author, GENERAL_BODY.format(title=twinning.title))
+    return discussion
+
+
+def start_discussion(author: User, space, title: str, body: str) -> Discussion:
+    title = (title or "").strip()
+    if not title:
+        raise DiscussionError(_("Give the discussion a title."), "title")
+    _check_body(body)
+    discussion = _new_discussion(author, space, title[:TITLE_MAX])
+    _add_post(discussion, author, body)
+    return discussion
+
+
+def reply(author: User, discussion: Discussion, body: str) -> Post:
+    if discussion.locked:
+        raise DiscussionError(_("This discussion is locked: it accepts no new replies."))
+    _check_body(body)
+    return _add_post(discussion, author, body)
+
+
+def edit_post(editor: User, post: Post, body: str, title: str | None = None) -> Post:
+    """New text for a post (and a new title when it opens its discussion), marked as edited."""
+    if post.visibility == DELETED:
+        raise DiscussionError(_("A deleted post cannot be edited."))
+    _check_body(body)
+    if title is not None and post.number == 1:
+        title = title.strip()
+        if not title:
+            raise DiscussionError(_("Give the discussion a title."), "title")
+        post.discussion.title = title[:TITLE_MAX]
+    post.body = body
+    post.body_html = render_body(body)
+    post.edited_at = utcnow()
+    db.session.flush()
+    return post
+
+
+def delete_post(actor: User, post: Post) -> None:
+    """The post stays, as a placeholder, so numbers, pages and quotes keep their place.
+
+    The body is kept for staff (moderation, appeals) but nobody else sees it again.
+    """
+    post.visibility = DELETED
+    db.session.flush()
+    refresh_counts(post.discussion)
+
+
+def restore_post(actor: User, post: Post) -> None:
+    post.visibility = PUBLISHED
+    post.visibility_reason = None
+    db.session.flush()
+    refresh_counts(post.discussion)
+
+
+def set_pinned(actor: User, discussion: Discussion, pinned: bool) -> None:
+    discussion.pinned = bool(pinned)
+    db.session.flush()
+
+
+def set_locked(actor: User, discussion: Discussion, locked: bool) -> None:
+    discussion.locked = bool(locked)
+    db.session.flush()
+
+
+def refresh_counts(discussion: Discussion) -> None:
+    """Recount from the posts anyone can see: replies, participants, last activity."""
+    visible = (Post.discussion_id == discussion.id) & (Post.visibility == PUBLISHED)
+    replies, participants = db.session.execute(
+        select(
+            func.count(Post.id).filter(Post.number > 1),
+            func.count(func.distinct(Post.author_id)),
+        ).where(visible)
+    ).one()
+    last = db.session.execute(
+        select(Post.id, Post.created_at).where(visible).order_by(Post.number.desc()).limit(1)
+    ).first()
+    discussion.reply_count = replies
+    discussion.participant_count = participants
+    discussion.last_post_id = last.id if last else None
+    discussion.last_activity_at = last.created_at if last else discussion.created_at
+    db.session.flush()
+
+
+def _new_discussion(author, space, title: str, *, is_general: bool = False) -> Discussion:
+    now = utcnow()
+    discussion = Discussion(
+        title=title, author_id=author.id if author else None, is_general=is_general,
+        created_at=now, last_activity_at=now,
+    )
+    if isinstance(space, Twinning):
+        discussion.twinning = space
+    elif isinstance(space, Network):
+        discussion.network = space
+    else:
+        raise TypeError(f"a discussion lives in a twinning or a network, not {space!r}")
+    db.session.add(discussion)
+    db.session.flush()
+    return discussion
+
+
+def _add_post(discussion: Discussion, author: User | None, body: str) -> Post:
+    # Numbers are never reused: deleted posts stay as placeholders and keep theirs.
+    number = db.session.scalar(
+        select(func.coalesce(func.max(Post.number), 0)).where(Post.discussion_id == discussion.id)
+    ) + 1
+    post = Post(
+        discussion=discussion, author_id=author.id if author else None, number=number,
+        body=body, body_html=render_body(body), created_at=utcnow(),
+    )
+    db.session.add(post)
+    db.session.flush()
+    refresh_counts(discussion)
+    return post
+
+
+def _check_body(body: str) -> None:
+    if not (body or "").strip():
+        raise DiscussionError(_("Write something before sending."))
+    if len(body) > BODY_MAX:
+        raise DiscussionError(
+            _("A post can be at most %(n)s characters long.", n=BODY_MAX)
+        )
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+# `@name` preceded by nothing that would make it part of an address or a word.
+MENTION = re.compile(r"(?<![\w@/.:+-])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,28}[A-Za-z0-9_])?)")
+# Text inside these never becomes a link: links can't nest, code is shown as written.
+_NO_MENTIONS = {"a", "code", "pre"}
+_VOID = {"br", "hr", "img", "input", "meta", "link", "wbr"}
+
+
+def render_body(source: str) -> str:
+    """Markdown to sanitised HTML, then @username of existing members linked to their profile."""
+    html = render_markdown(source)
+    names = {m.group(1).lower() for m in MENTION.finditer(html)}
+    if not names:
+        return html
+    known = {
+        key: username for key, username in db.session.execute(
+            select(User.username_key, User.username).where(
+                User.username_key.in_(names), User.deleted_at.is_(None)
+            )
+        )
+    }
+    if not known:
+        return html
+    linker = _MentionLinker(known)
+    linker.feed(html)
+    linker.close()
+    # The result goes through the same allow-list again, whatever the linker produced.
+    return sanitise_html("".join(linker.out))
+
+
+class _MentionLinker(HTMLParser):
+    """Re-emits already-sanitised HTML, linking mentions in text outside links and code."""
+
+    def __init__(self, known: dict[str, str]):
+        super().__init__(convert_charrefs=True)
+        self.known = known
+        self.out: list[str] = []
+        self.shielded = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.out.append(_tag(tag, attrs))
+        if tag in _NO_MENTIONS:
+            self.shielded += 1
+
+    def handle_startendtag(self, tag, attrs):
+        self.out.append(_tag(tag, attrs))
+
+    def handle_endtag(self, tag):
+        if tag in _VOID:
+            return
+        self.out.append(f"</{tag}>")
+        if tag in _NO_MENTIONS and self.shielded:
+            self.shielded -= 1
+
+    def handle_data(self, data):
+        if self.shielded:
+            self.out.append(escape(data, quote=False))
+            return
+        position = 0
+        for match in MENTION.finditer(data):
+            username = self.known.get(match.group(1).lower())
+            if username is None:
+                continue
+            self.out.append(escape(data[position:match.start()], quote=False))
+            href = "/members/" + quote(username, safe="")
+            self.out.append(f'<a href="{escape(href)}">@{escape(username)}</a>')
+            position = match.end()
+        self.out.append(escape(data[position:], quote=False))
+
+
+def _tag(tag: str, attrs) -> str:
+    rendered = "".join(
+        f' {name}="{escape(value or "", quote=True)}"' for name, value in attrs
+    )
+    return f"<{tag}{rendered}>"
+
+
+def quote_of(post: Post) -> str:
+    """Markdown that quotes a post in a reply: who wrote it, then its text as a blockquote."""
+    author = post.author
+    who = f"@{author.username}" if author and not author.is_deleted else _("Former member")
+    lines = post.body.strip().splitlines() or [""]
+    quoted = "\n".join(f"> {line}" if line else ">" for line in lines)
+    return _("%(who)s wrote:", who=who) + "\n\n" + quoted + "\n\n"
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def discussions_in(space, viewer, page: int = 1, per_page: int = 20):
+    """The discussions of a twinning or a network the viewer may see: pinned first, then the
+    most recently active."""
+    column = Discussion.twinning_id if isinstance(space, Twinning) else Discussion.network_id
+    query = (
+        select(Discussion)
+        .where(column == space.id, visible_to(Discussion, viewer))
+        .order_by(Discussion.pinned.desc(), Discussion.last_activity_at.desc(),
+                  Discussion.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def latest_discussions(limit: int, viewer) -> list[Discussion]:
+    """The most recently active discussions, in spaces the viewer may see too."""
+    query = (
+        select(Discussion)
+        .outerjoin(Twinning, Discussion.twinning_id == Twinning.id)
+        .outerjoin(Network, Discussion.network_id == Network.id)
+        .where(
+            visible_to(Discussion, viewer),
+            (Discussion.twinning_id.is_(None) | visible_to(Twinning, viewer)),
+            (Discussion.network_id.is_(None) | visible_to(Network, viewer)),
+        )
+        .order_by(Discussion.last_activity_at.desc(), Discussion.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query).unique())
+
+
+def posts_page(discussion: Discussion, page: int, per_page: int = 20):
+    """Every post of the thread, in order (placeholders included, so numbering holds)."""
+    query = select(Post).where(Post.discussion_id == discussion.id).order_by(Post.number)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def page_of(number: int, per_page: int = 20) -> int:
+    return (number - 1) // per_page + 1
+
+
+def find_space(kind: str, slug: str):
+    model = {"twinning": Twinning, "network": Network}[kind]
+    return db.session.scalar(select(model).where(model.slug == slug))
+
+
+def space_kind(space) -> str:
+    return "twinning" if isinstance(space, Twinning) else "network"
+
+
+# --- export ----------------------------------------------------------------------------------
+
+def export_member(user: User) -> dict:
+    """A member's discussions and posts, for the account export."""
+    discussions = db.session.scalars(
+        select(Discussion).where(Discussion.author_id == user.id).order_by(Discussion.id)
+    ).unique()
+    posts = db.session.scalars(
+        select(Post).where(Post.author_id == user.id).order_by(Post.id)
+    ).unique()
+    return {
+        "discussions": [
+            {"id": d.id, "title": d.title, "created_at": d.created_at.isoformat(),
+             "space": f"{space_kind(d.space)}:{d.space.slug}" if d.space else None,
+             "visibility": d.visibility}
+            for d in discussions
+        ],
+        "posts": [
+            {"id": p.id, "discussion_id": p.discussion_id, "number": p.number, "body": p.body,
+             "created_at": p.created_at.isoformat(),
+             "edited_at": p.edited_at.isoformat() if p.edited_at else None,
+             "visibility": p.visibility}
+            for p in posts
+        ],
+    }

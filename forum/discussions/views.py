@@ -1,0 +1,271 @@
+"""Discussion pages: the thread, replying, quoting, editing, deleting, staff pin and lock."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.routing import BuildError
+
+from forum.accounts.permissions import can_post
+from forum.core.visibility import can_see
+from forum.discussions import permissions, services
+from forum.discussions.forms import ActionForm, DiscussionForm, EditPostForm, PostForm, StateForm
+from forum.discussions.models import Discussion, Post
+from forum.extensions import db
+
+bp = Blueprint("discussions", __name__)
+
+PER_PAGE = 20
+SPACE_ENDPOINTS = {"twinning": "twinnings.show", "network": "places.network"}
+
+
+# --- the thread ------------------------------------------------------------------------------
+
+@bp.get("/discussions/<int:discussion_id>")
+def show(discussion_id: int):
+    discussion = _load_discussion(discussion_id)
+    form = PostForm()
+    quote_id = request.args.get("quote")
+    if quote_id is not None:
+        form.body.data = services.quote_of(_quoted_post(discussion, quote_id))
+    return _render_thread(discussion, _page_arg(), form)
+
+
+@bp.post("/discussions/<int:discussion_id>/reply")
+@login_required
+def reply(discussion_id: int):
+    discussion = _load_discussion(discussion_id)
+    if not can_post(current_user):
+        abort(403)
+    if discussion.locked:
+        flash(_("This discussion is locked: it accepts no new replies."), "danger")
+        return redirect(url_for(".show", discussion_id=discussion.id))
+    form = PostForm()
+    if not form.validate_on_submit() or form.preview.data:
+        return _render_thread(discussion, None, form, preview=form.preview.data)
+    try:
+        post = services.reply(current_user, discussion, form.body.data)
+    except services.DiscussionError as error:
+        form.body.errors.append(str(error))
+        return _render_thread(discussion, None, form)
+    db.session.commit()
+    flash(_("Your reply has been published."), "success")
+    return redirect(post_url(post))
+
+
+def _render_thread(discussion: Discussion, page: int | None, form: PostForm, preview=False):
+    """One page of the thread; page None means the last one, where the reply box is."""
+    pagination = services.posts_page(discussion, page or 1, PER_PAGE)
+    if page is None and pagination.pages > 1:
+        pagination = services.posts_page(discussion, pagination.pages, PER_PAGE)
+    elif page is not None and page > max(pagination.pages, 1):
+        abort(404)
+    preview_html = services.render_body(form.body.data) if preview and form.body.data else None
+    latest = None
+    if pagination.total:
+        latest = url_for(".show", discussion_id=discussion.id, page=pagination.pages,
+                         _anchor=f"post-{pagination.total}")
+    return render_template(
+        "discussions/show.html", discussion=discussion, space=discussion.space,
+        pagination=pagination, posts=pagination.items, form=form, preview_html=preview_html,
+        latest_url=latest,
+    )
+
+
+# --- starting a discussion ------------------------------------------------------------------
+
+@bp.route("/discussions/new", methods=["GET", "POST"])
+@login_required
+def create():
+    space = _space_arg()
+    if not can_post(current_user):
+        abort(403)
+    form = DiscussionForm()
+    preview_html = None
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview_html = services.render_body(form.body.data)
+        else:
+            try:
+                discussion = services.start_discussion(
+                    current_user, space, form.title.data, form.body.data
+                )
+            except services.DiscussionError as error:
+                getattr(form, error.field).errors.append(str(error))
+            else:
+                db.session.commit()
+                flash(_("Your discussion has started."), "success")
+                return redirect(url_for(".show", discussion_id=discussion.id))
+    return render_template("discussions/new.html", form=form, space=space,
+                           space_key=request.args["space"], preview_html=preview_html)
+
+
+def _space_arg():
+    """`?space=twinning:<slug>` or `network:<slug>`: malformed is a 400, unknown a 404."""
+    kind, _sep, slug = (request.args.get("space") or "").partition(":")
+    if kind not in SPACE_ENDPOINTS or not slug:
+        abort(400)
+    space = services.find_space(kind, slug)
+    if space is None or not can_see(current_user, space):
+        abort(404)
+    return space
+
+
+# --- one post --------------------------------------------------------------------------------
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_post(post_id: int):
+    post = _load_post(post_id)
+    if not permissions.can_edit_post(current_user, post):
+        abort(403)
+    form = EditPostForm()
+    if request.method == "GET":
+        form.body.data = post.body
+        form.title.data = post.discussion.title
+    preview_html = None
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview_html = services.render_body(form.body.data)
+        else:
+            try:
+                title = form.title.data if post.number == 1 else None
+                services.edit_post(current_user, post, form.body.data, title)
+            except services.DiscussionError as error:
+                getattr(form, error.field).errors.append(str(error))
+            else:
+                db.session.commit()
+                flash(_("Your changes have been saved."), "success")
+                return redirect(post_url(post))
+    return render_template("discussions/edit_post.html", form=form, post=post,
+                           discussion=post.discussion, preview_html=preview_html)
+
+
+@bp.post("/posts/<int:post_id>/delete")
+@login_required
+def delete_post(post_id: int):
+    post = _load_post(post_id)
+    if not permissions.can_delete_post(current_user, post):
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.delete_post(current_user, post)
+    db.session.commit()
+    flash(_("The post has been deleted."), "success")
+    return redirect(post_url(post))
+
+
+@bp.post("/posts/<int:post_id>/restore")
+@login_required
+def restore_post(post_id: int):
+    post = _load_post(post_id)
+    if not permissions.can_restore_post(current_user, post):
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.restore_post(current_user, post)
+    db.session.commit()
+    flash(_("The post has been restored."), "success")
+    return redirect(post_url(post))
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+@bp.post("/discussions/<int:discussion_id>/pin")
+@login_required
+def pin(discussion_id: int):
+    discussion = _staff_toggle(discussion_id)
+    services.set_pinned(current_user, discussion, request.form["state"] == "on")
+    db.session.commit()
+    flash(_("The discussion is pinned.") if discussion.pinned
+          else _("The discussion is no longer pinned."), "success")
+    return redirect(url_for(".show", discussion_id=discussion.id))
+
+
+@bp.post("/discussions/<int:discussion_id>/lock")
+@login_required
+def lock(discussion_id: int):
+    discussion = _staff_toggle(discussion_id)
+    services.set_locked(current_user, discussion, request.form["state"] == "on")
+    db.session.commit()
+    flash(_("The discussion is locked.") if discussion.locked
+          else _("The discussion is open again."), "success")
+    return redirect(url_for(".show", discussion_id=discussion.id))
+
+
+def _staff_toggle(discussion_id: int) -> Discussion:
+    discussion = _load_discussion(discussion_id)
+    if not permissions.can_moderate_discussion(current_user, discussion):
+        abort(403)
+    if not StateForm().validate_on_submit():
+        abort(400)
+    return discussion
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+def _load_discussion(discussion_id: int) -> Discussion:
+    discussion = db.session.get(Discussion, discussion_id)
+    if discussion is None or not permissions.can_see_discussion(current_user, discussion):
+        abort(404)
+    return discussion
+
+
+def _load_post(post_id: int) -> Post:
+    post = db.session.get(Post, post_id)
+    if post is None or not permissions.can_see_discussion(current_user, post.discussion):
+        abort(404)
+    return post
+
+
+def _quoted_post(discussion: Discussion, raw_id: str) -> Post:
+    if not raw_id.isdigit():
+        abort(400)
+    post = db.session.get(Post, int(raw_id))
+    if post is None or post.discussion_id != discussion.id or not permissions.can_quote(
+        current_user, post
+    ):
+        abort(404)
+    return post
+
+
+def _page_arg() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        abort(400)
+    return int(raw)
+
+
+def post_url(post: Post) -> str:
+    return url_for(".show", discussion_id=post.discussion_id,
+                   page=services.page_of(post.number, PER_PAGE), _anchor=f"post-{post.number}")
+
+
+# --- template helpers ------------------------------------------------------------------------
+
+def optional_url(endpoint: str, **values) -> str | None:
+    """A URL for an endpoint another package may not have registered yet."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+def space_url(space) -> str | None:
+    if space is None:
+        return None
+    return optional_url(SPACE_ENDPOINTS[services.space_kind(space)], slug=space.slug)
+
+
+def space_name(space) -> str:
+    return getattr(space, "title", None) or getattr(space, "name", "")
+
+
+def space_key(space) -> str:
+    return f"{services.space_kind(space)}:{space.slug}"
+
+
+@bp.record_once
+def _register_template_helpers(state) -> None:
+    state.app.jinja_env.globals.update(
+        optional_url=optional_url, space_url=space_url, space_name=space_name,
+        space_key=space_key, discussion_can=permissions.TEMPLATE_PREDICATES,
+    )
