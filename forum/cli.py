@@ -5,11 +5,12 @@ commit. Their output is for operators and stays in English, like Flask's own com
 """
 import logging
 import re
+import sys
 import time
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, or_, select
 
 from forum.config import ROOT
@@ -42,31 +43,38 @@ outbox = AppGroup("outbox", help="The e-mail outbox.")
               help="Messages per round.")
 def outbox_send(loop: bool, interval: int, limit: int) -> None:
     """Deliver the pending mail through SMTP (or log it when FORUM_MAIL_SERVER is unset)."""
-    from forum.notifications.services import deliver_pending
-
     if not current_app.config.get("FORUM_MAIL_SERVER"):
         click.echo("FORUM_MAIL_SERVER is not set: pending mail is written to the log only.")
-    while True:
-        try:
-            # A commit per message: one message's outcome is kept whatever happens next.
-            report = deliver_pending(limit=limit, after_each=db.session.commit)
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
+    try:
+        while True:
+            handled = _send_round(limit, loop=loop)
             if not loop:
-                raise
-            log.exception("Outbox round failed; trying again in %s s", interval)
-        else:
-            if report.sent or report.failed or report.logged or not loop:
-                click.echo(f"Sent {report.sent}, failed {report.failed}, "
-                           f"logged {report.logged}.")
+                return
+            if handled < limit:  # a full round means more is waiting: no pause
+                time.sleep(interval)
+    except KeyboardInterrupt:
+        db.session.rollback()
+        click.echo("Stopped.")
+
+
+def _send_round(limit: int, *, loop: bool) -> int:
+    from forum.notifications.services import deliver_pending
+
+    try:
+        # A commit per message: one message's outcome is kept whatever happens next.
+        report = deliver_pending(limit=limit, after_each=db.session.commit)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
         if not loop:
-            return
-        try:
-            time.sleep(interval)
-        except KeyboardInterrupt:
-            click.echo("Stopped.")
-            return
+            raise
+        # A database restart must not end the sender: the next round tries again.
+        log.exception("Outbox round failed; trying again in the next round")
+        return 0
+    handled = report.sent + report.failed + report.logged
+    if handled or not loop:
+        click.echo(f"Sent {report.sent}, failed {report.failed}, logged {report.logged}.")
+    return handled
 
 
 # --- users --------------------------------------------------------------------------------
@@ -103,7 +111,7 @@ def users_create(username: str, email: str, role: str, full_name: str | None) ->
 
 
 def _read_password() -> str:
-    stdin = click.get_text_stream("stdin")
+    stdin = sys.stdin
     if stdin.isatty():
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
@@ -119,6 +127,7 @@ def _read_password() -> str:
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--yes-i-know", is_flag=True,
               help="In production, create the demo accounts despite their published password.")
 def seed_demo(yes_i_know: bool) -> None:
@@ -172,8 +181,8 @@ def translate_update() -> None:
     """Extract, then merge the template into every language's messages.po."""
     translate_extract.callback()
     # Fuzzy guesses would fail the catalog check anyway: new strings come in empty.
-    _pybabel("update", "-i", str(TEMPLATE), "-d", str(TRANSLATIONS), "--no-fuzzy-matching",
-             "--ignore-obsolete")
+    _pybabel("update", "-i", str(TEMPLATE), "-d", str(TRANSLATIONS), "--no-location",
+             "--no-fuzzy-matching", "--ignore-obsolete")
 
 
 @translate.command("compile")

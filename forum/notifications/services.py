@@ -32,6 +32,7 @@ _URL = re.compile(r"https?://[^\s<>\"']+")
 # A signed token (itsdangerous, JWT): base64url parts joined by dots, ending in a long signature.
 # File names such as "smart-governance.html" have a short last part and are left alone.
 _TOKEN = re.compile(r"\.?[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+")
+_RUN = re.compile(r"[A-Za-z0-9_.-]+")
 _MIN_TOKEN_LENGTH = 24
 _MIN_SIGNATURE_LENGTH = 16
 
@@ -50,13 +51,17 @@ def mask_tokens(text: str) -> str:
 
 
 def _mask_url(url: str) -> str:
-    # Split on the URL's separators but keep them, so everything else survives unchanged.
     scheme, rest = url.split("://", 1)
     host, sep, tail = rest.partition("/")
-    pieces = re.split(r"([/?&=#])", tail)
-    return f"{scheme}://{host}{sep}" + "".join(
-        MASK if _looks_like_token(piece) else piece for piece in pieces
-    )
+    # Every run of token characters after the host: path segments, query values, fragments.
+    return f"{scheme}://{host}{sep}" + _RUN.sub(_mask_run, tail)
+
+
+def _mask_run(match: re.Match) -> str:
+    run = match.group(0)
+    # A sentence may end right after a link: its full stop is not part of the token.
+    core = run.rstrip(".")
+    return MASK + run[len(core):] if _looks_like_token(core) else run
 
 
 def _looks_like_token(piece: str) -> bool:
