@@ -1,35 +1,73 @@
 """Translated error pages in the site's layout."""
+import logging
+
 from flask import render_template
 from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+log = logging.getLogger(__name__)
+
 MESSAGES = {
-    400: (_l("Bad request"), _l("The request could not be understood. Check the address or the form and try again.")),
+    400: (_l("Bad request"),
+          _l("The request could not be understood. Check the address or the form and try again.")),
     403: (_l("Access denied"), _l("You do not have permission to see this page.")),
-    404: (_l("Page not found"), _l("The page you asked for does not exist or has been removed.")),
+    404: (_l("Page not found"),
+          _l("The page you asked for does not exist or has been removed.")),
     405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
-    413: (_l("File too large"), _l("The file you sent is larger than the site accepts.")),
-    429: (_l("Too many requests"), _l("You have made too many attempts. Please wait a little and try again.")),
-    500: (_l("Something went wrong"), _l("An unexpected error occurred. It has been logged; please try again later.")),
+    413: (_l("Request too large"),
+          _l("What you sent is larger than the site accepts. Try a smaller file.")),
+    429: (_l("Too many requests"),
+          _l("You have made too many attempts. Please wait a little and try again.")),
+    500: (_l("Something went wrong"),
+          _l("An unexpected error occurred. It has been logged; please try again later.")),
 }
+GENERIC = (_l("The request could not be completed"),
+           _l("Please go back and try again, or start again from the home page."))
+
+# Headers the protocol expects on these answers (405 must say which methods are allowed).
+KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
 
 
 def render_error(error: HTTPException):
     code = error.code or 500
-    title, text = MESSAGES.get(code, MESSAGES[500])
-    return render_template("errors/error.html", code=code, title=title, text=text), code
+    if code >= 500:
+        return render_internal(error)
+    title, text = MESSAGES.get(code, GENERIC)
+    body = render_template("errors/error.html", code=code, title=title, text=text)
+    headers = {k: v for k, v in error.get_headers() if k in KEPT_HEADERS}
+    return body, code, headers
 
 
 def render_internal(error):
+    """The 500 page; if the layout itself is what failed, a bare page that cannot fail."""
     from forum.extensions import db
 
-    db.session.rollback()
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the database may be the thing that is down
+        log.exception("rollback failed while handling an error")
     title, text = MESSAGES[500]
-    return render_template("errors/error.html", code=500, title=title, text=text), 500
+    try:
+        return render_template("errors/error.html", code=500, title=title, text=text), 500
+    except Exception:  # noqa: BLE001 - must always answer with a page
+        log.exception("the error page itself failed to render")
+        return _bare_page(title, text), 500, {"Content-Type": "text/html; charset=utf-8"}
+
+
+def _bare_page(title, text) -> str:
+    try:
+        title, text = escape(str(title)), escape(str(text))
+    except Exception:  # noqa: BLE001 - translations unavailable: fall back to the source text
+        title, text = "Something went wrong", "An unexpected error occurred."
+    return (
+        "<!doctype html><html><head><meta charset=\"utf-8\">"
+        f"<title>{title} · Gemellaggi</title></head>"
+        f"<body><main id=\"main\"><h1>{title}</h1><p>{text}</p>"
+        "<p><a href=\"/\">Gemellaggi</a></p></main></body></html>"
+    )
 
 
 def register(app) -> None:
-    for code in MESSAGES:
-        if code != 500:
-            app.register_error_handler(code, render_error)
+    app.register_error_handler(HTTPException, render_error)
     app.register_error_handler(500, render_internal)

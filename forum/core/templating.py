@@ -1,17 +1,103 @@
-"""What every template can use: languages, the permission predicates, helpers."""
-from flask import request, url_for
+"""What every template can use: languages, navigation, the permission predicates, helpers."""
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+from flask import current_app, request, url_for
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One entry of the main navigation.
+
+    `section` lists the endpoints that count as "inside" this entry; an entry ending in "."
+    is a whole blueprint (e.g. "twinnings."), so every page of that package marks it current.
+    """
+
+    endpoint: str
+    label: object
+    section: tuple[str, ...] = ()
+
+    def matches(self, endpoint: str | None) -> str | None:
+        """'page' on the entry's own page, 'true' elsewhere in its section, else None."""
+        if not endpoint:
+            return None
+        if endpoint == self.endpoint:
+            return "page"
+        for prefix in self.section:
+            if endpoint == prefix or (prefix.endswith(".") and endpoint.startswith(prefix)):
+                return "true"
+        return None
+
+
+# The main navigation, in order. Later packages append their entry here (Twinnings, Networks,
+# Cities, Practices, Calls); an entry whose endpoint is not registered is simply not shown.
+MAIN_NAV: list[NavItem] = [
+    NavItem("core.home", _l("Home")),
+    NavItem("accounts.members", _l("Members"), ("accounts.member",)),
+]
+
+LANGUAGE_NAMES = {"it": "Italiano", "en": "English"}
+LANGUAGE_SHORT = {"it": "ITA", "en": "ENG"}
+
+
+def url_exists(endpoint: str) -> bool:
+    """Whether the app has this endpoint, so a link to a package not yet present can be skipped."""
+    return endpoint in current_app.view_functions
+
+
+def main_nav() -> list[dict]:
+    """The navigation entries that exist in this app, each with its aria-current value."""
+    current = request.endpoint if request else None
+    return [
+        {"url": url_for(item.endpoint), "label": item.label, "current": item.matches(current)}
+        for item in MAIN_NAV
+        if url_exists(item.endpoint)
+    ]
 
 
 def url_for_language(lang: str) -> str:
-    """The current page in another language (same path and query, lang replaced)."""
-    args = request.args.to_dict(flat=False)
-    args["lang"] = [lang]
-    endpoint = request.endpoint or "core.home"
-    view_args = dict(request.view_args or {})
-    try:
-        return url_for(endpoint, **view_args, **args)
-    except Exception:  # noqa: BLE001 - error pages have no endpoint to rebuild
-        return url_for("core.home", lang=lang)
+    """The current address with lang replaced: same path and query, error pages included."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    args.append(("lang", lang))
+    return f"{request.script_root}{quote(request.path)}?{urlencode(args)}"
+
+
+# Bootstrap Italia's class for each kind of form control; everything else is a form-control.
+CONTROL_CLASSES = {
+    "BooleanField": "form-check-input",
+    "RadioField": "form-check-input",
+    "SelectField": "form-select",
+    "SelectMultipleField": "form-select",
+}
+
+
+def described_by(field, hint=None) -> str:
+    """The ids of the hint and error texts that describe a form field."""
+    ids = [f"{field.id}-hint"] if hint else []
+    if field.errors:
+        ids.append(f"{field.id}-error")
+    return " ".join(ids)
+
+
+def control_attributes(field, hint=None, extra=None) -> dict:
+    """HTML attributes for a form control: classes, aria-describedby and aria-invalid.
+
+    Keys are left out rather than set to None, which WTForms would print as "None".
+    """
+    attrs = dict(extra or {})
+    classes = [CONTROL_CLASSES.get(field.type, "form-control")]
+    if field.errors:
+        classes.append("is-invalid")
+    if attrs.get("class_"):
+        classes.append(attrs.pop("class_"))
+    attrs["class_"] = " ".join(classes)
+    described = described_by(field, hint)
+    if described:
+        attrs["aria_describedby"] = described
+    if field.errors:
+        attrs["aria_invalid"] = "true"
+    return attrs
 
 
 def register(app) -> None:
@@ -19,6 +105,12 @@ def register(app) -> None:
 
     app.jinja_env.globals.update(
         url_for_language=url_for_language,
+        url_exists=url_exists,
+        control_attributes=control_attributes,
+        described_by=described_by,
+        main_nav=main_nav,
+        language_names=LANGUAGE_NAMES,
+        language_short=LANGUAGE_SHORT,
         can=account_permissions.TEMPLATE_PREDICATES,
     )
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -1,5 +1,5 @@
 """Site-wide pages: home, privacy notice, accessibility statement, health check."""
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template
 from sqlalchemy import text
 
 from forum.accounts import services as accounts
@@ -15,12 +15,17 @@ def home():
 
 @bp.get("/privacy")
 def privacy():
-    return render_template("core/privacy.html")
+    return render_template("core/privacy.html", contact_email=_contact_email())
 
 
 @bp.get("/accessibility")
 def accessibility():
-    return render_template("core/accessibility.html")
+    return render_template("core/accessibility.html", contact_email=_contact_email())
+
+
+def _contact_email() -> str | None:
+    # Where visitors write about their data or an accessibility problem; set by the operator.
+    return current_app.config.get("FORUM_CONTACT_EMAIL")
 
 
 @bp.get("/healthz")
