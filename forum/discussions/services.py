@@ -12,6 +12,7 @@ from urllib.parse import quote
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from forum.accounts import services as accounts
 from forum.accounts.models import User
 from forum.core.db import utcnow
 from forum.core.markup import render_markdown, sanitise_html
@@ -308,28 +309,35 @@ def space_kind(space) -> str:
     return "twinning" if isinstance(space, Twinning) else "network"
 
 
-# --- export ----------------------------------------------------------------------------------
+def space_key(space) -> str:
+    """`twinning:<slug>` or `network:<slug>`, as `/discussions/new?space=` takes it."""
+    return f"{space_kind(space)}:{space.slug}"
 
-def export_member(user: User) -> dict:
-    """A member's discussions and posts, for the account export."""
-    discussions = db.session.scalars(
+
+# --- export ----------------------------------------------------------------------------------
+# Deletion erases nothing here: posts and discussions stay, shown under "Former member".
+
+@accounts.exporter
+def export_discussions(user: User) -> tuple[str, list]:
+    """The discussions a member started, for the account export."""
+    rows = db.session.scalars(
         select(Discussion).where(Discussion.author_id == user.id).order_by(Discussion.id)
     ).unique()
-    posts = db.session.scalars(
-        select(Post).where(Post.author_id == user.id).order_by(Post.id)
-    ).unique()
-    return {
-        "discussions": [
-            {"id": d.id, "title": d.title, "created_at": d.created_at.isoformat(),
-             "space": f"{space_kind(d.space)}:{d.space.slug}" if d.space else None,
-             "visibility": d.visibility}
-            for d in discussions
-        ],
-        "posts": [
-            {"id": p.id, "discussion_id": p.discussion_id, "number": p.number, "body": p.body,
-             "created_at": p.created_at.isoformat(),
-             "edited_at": p.edited_at.isoformat() if p.edited_at else None,
-             "visibility": p.visibility}
-            for p in posts
-        ],
-    }
+    return "discussions", [
+        {"id": d.id, "title": d.title, "created_at": d.created_at.isoformat(),
+         "space": space_key(d.space) if d.space else None, "visibility": d.visibility}
+        for d in rows
+    ]
+
+
+@accounts.exporter
+def export_posts(user: User) -> tuple[str, list]:
+    """Every post a member wrote, deleted ones included: they are still held."""
+    rows = db.session.scalars(select(Post).where(Post.author_id == user.id).order_by(Post.id))
+    return "posts", [
+        {"id": p.id, "discussion_id": p.discussion_id, "number": p.number, "body": p.body,
+         "created_at": p.created_at.isoformat(),
+         "edited_at": p.edited_at.isoformat() if p.edited_at else None,
+         "visibility": p.visibility}
+        for p in rows.unique()
+    ]

@@ -259,8 +259,7 @@ def space_name(space) -> str:
     return getattr(space, "title", None) or getattr(space, "name", "")
 
 
-def space_key(space) -> str:
-    return f"{services.space_kind(space)}:{space.slug}"
+space_key = services.space_key
 
 
 @bp.record_once

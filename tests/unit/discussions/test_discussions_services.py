@@ -3,7 +3,6 @@ import pytest
 
 from forum.accounts.services import create_user
 from forum.discussions import services
-from forum.discussions.models import Discussion
 from forum.extensions import db
 from forum.places.models import Network
 from forum.twinnings.models import Twinning
@@ -138,11 +137,15 @@ def test_network_discussions_and_latest(twinning):
 
 
 def test_export_lists_discussions_and_posts(twinning):
+    from forum.accounts.services import export_data
+
     anna, bruno = member("anna"), member("bruno")
     d = services.start_discussion(anna, twinning, "T", "apertura")
     services.reply(bruno, d, "risposta")
-    exported = services.export_member(anna)
+    gone = services.reply(anna, d, "ritirata")
+    services.delete_post(anna, gone)
+    exported = export_data(anna)
     assert [x["title"] for x in exported["discussions"]] == ["T"]
-    assert [p["body"] for p in exported["posts"]] == ["apertura"]
     assert exported["discussions"][0]["space"] == "twinning:bg-le"
-    assert db.session.get(Discussion, d.id).reply_count == 1
+    assert [(p["body"], p["visibility"]) for p in exported["posts"]] == [
+        ("apertura", "published"), ("ritirata", "deleted")]
