@@ -66,6 +66,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(core)
     app.register_blueprint(accounts)
     app.register_blueprint(discussions)
+    from forum.search.views import bp as search
+
+    app.register_blueprint(search)
 
 
 def register_jinja(app: Flask) -> None:
@@ -81,6 +84,9 @@ def register_hooks(app: Flask) -> None:
 
     app.after_request(set_security_headers)
     errors.register(app)
+    from forum.search.hooks import install as install_search_hooks
+
+    install_search_hooks()
 
 
 def register_cli(app: Flask) -> None:

@@ -26,6 +26,9 @@ LOGIN_URL = "http://127.0.0.1:5000/auth/login"
 
 
 def register(app) -> None:
+    from forum.search.cli import search_cli
+
+    app.cli.add_command(search_cli)
     for command in (outbox, users, seed_demo, translate):
         app.cli.add_command(command)
 

@@ -4,10 +4,12 @@ from forum.core.attachments import Attachment
 from forum.discussions.models import Discussion, Post
 from forum.notifications.models import OutboxMessage
 from forum.places.models import City, Network, NetworkMember, Organisation, Project, ProjectNews
+from forum.search.models import SearchPending
 from forum.twinnings.models import Event, Twinning, TwinningCity, TwinningParticipant
 
 __all__ = [
     "Attachment", "City", "Discussion", "Event", "Network", "NetworkMember", "Organisation",
-    "OutboxMessage", "Post", "Project", "ProjectNews", "RoleChange", "Twinning", "TwinningCity",
+    "OutboxMessage", "Post", "Project", "ProjectNews", "RoleChange", "SearchPending", "Twinning",
+    "TwinningCity",
     "TwinningParticipant", "User",
 ]

@@ -32,7 +32,13 @@ def _contact_email() -> str | None:
 def healthz():
     checks = {"database": _database_ok()}
     status = 200 if all(checks.values()) else 503
-    return jsonify(status="ok" if status == 200 else "degraded", checks=checks), status
+    # Search trouble is reported, not fatal: the site works without it, so only the
+    # database makes this a 503 (a balancer would otherwise drop every healthy worker).
+    from forum.search.services import health as search_health
+
+    checks["search"], search_detail = search_health()
+    overall = "ok" if all(checks.values()) else "degraded"
+    return jsonify(status=overall, checks=checks, details={"search": search_detail}), status
 
 
 def _database_ok() -> bool:

@@ -1,0 +1,1 @@
+"""Full-text search: schema, analysers, indexing hooks, queries and back-ends."""

@@ -1,0 +1,75 @@
+"""Session events that keep the index in step with committed data (house style "Search").
+
+after_flush records the keys of registered rows (and of rows whose documents depend on them)
+in `session.info`; after_commit hands them to the indexer; a rollback of the whole
+transaction drops them. Only keys travel: the indexer reads the rows again after the commit,
+so a change that was rolled back can never reach the index.
+"""
+import logging
+
+from flask import has_app_context
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from forum.search import registry
+
+log = logging.getLogger("forum.search")
+
+INFO_KEY = "search_changes"
+
+
+def _changed_fields(obj) -> set[str]:
+    state = inspect(obj)
+    return {attr.key for attr in state.attrs if attr.history.has_changes()}
+
+
+def _record(session: Session, obj, deleted: bool, new: bool) -> set[tuple[str, int]]:
+    keys: set[tuple[str, int]] = set()
+    search_type = registry.for_model(type(obj))
+    if search_type is not None and obj.id is not None:
+        relevant = deleted or new or not search_type.fields or \
+            bool(_changed_fields(obj) & set(search_type.fields))
+        if relevant:
+            keys.add((search_type.name, obj.id))
+    for related in registry.related_functions(type(obj)):
+        keys.update(related(obj))
+    return keys
+
+
+def after_flush(session: Session, flush_context) -> None:
+    watched = registry.watched_models()
+    keys: set[tuple[str, int]] = set()
+    for objects, deleted, new in ((session.new, False, True), (session.dirty, False, False),
+                                  (session.deleted, True, False)):
+        for obj in objects:
+            if type(obj) in watched:
+                keys |= _record(session, obj, deleted, new)
+    if keys:
+        session.info.setdefault(INFO_KEY, set()).update(keys)
+
+
+def after_commit(session: Session) -> None:
+    keys = session.info.pop(INFO_KEY, None)
+    if not keys:
+        return
+    if not has_app_context():
+        log.warning("commit outside an app context: %d search change(s) not indexed", len(keys))
+        return
+    from forum.search.backend import get_backend
+
+    get_backend().apply(keys)
+
+
+def after_soft_rollback(session: Session, previous_transaction) -> None:
+    # Only a rollback of the whole transaction undoes everything recorded; a savepoint's
+    # rollback leaves earlier flushes standing (re-reading an unchanged row is harmless).
+    if previous_transaction.parent is None:
+        session.info.pop(INFO_KEY, None)
+
+
+def install() -> None:
+    """Listen on every Session (the request's, the CLI's, the tests')."""
+    if not event.contains(Session, "after_flush", after_flush):
+        event.listen(Session, "after_flush", after_flush)
+        event.listen(Session, "after_commit", after_commit)
+        event.listen(Session, "after_soft_rollback", after_soft_rollback)

@@ -1,0 +1,66 @@
+"""The results page, /search."""
+import logging
+import re
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from forum.core.themes import THEMES
+from forum.core.visibility import STATES
+from forum.search import registry, services
+from forum.search.backend import SORTS, QueryError
+from forum.search.indexer import SearchUnavailable
+
+bp = Blueprint("search", __name__)
+log = logging.getLogger("forum.search")
+
+PER_PAGE = 20
+MAX_PAGE = 500
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,119}")
+
+
+def _arguments() -> services.SearchRequest:
+    """The query string, checked: a value that cannot be right is a 400."""
+    args = request.args
+    doc_type = args.get("type") or None
+    city = args.get("city") or None
+    theme = args.get("theme") or None
+    sort = args.get("sort") or "relevance"
+    page = args.get("page", "1")
+    if doc_type and registry.get(doc_type) is None:
+        abort(400)
+    if (city and not SLUG.fullmatch(city)) or (theme and theme not in THEMES) or \
+            sort not in SORTS or not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
+        abort(400)
+    return services.SearchRequest(q=args.get("q", ""), type=doc_type, city=city, theme=theme,
+                                  page=int(page), sort=sort, per_page=PER_PAGE)
+
+
+def _link(params: services.SearchRequest, **changes) -> str:
+    values = {"q": params.q, "type": params.type, "city": params.city, "theme": params.theme,
+              "sort": params.sort if params.sort != "relevance" else None, "page": None}
+    values.update(changes)
+    return url_for("search.results", **{k: v for k, v in values.items() if v})
+
+
+@bp.get("/search")
+def results():
+    params = _arguments()
+    context = {"params": params, "link": _link, "themes": THEMES, "sorts": SORTS,
+               "states": STATES}
+    if not params.q.strip():
+        return render_template("search/results.html", **context)
+    try:
+        found = services.search(current_user, params)
+    except SearchUnavailable as exc:
+        log.warning("search unavailable: %s", exc.reason)
+        return render_template("search/results.html", unavailable=True, **context), 503
+    except QueryError:
+        message = _("Your search has no words to look for. Try one or more words, "
+                    "a \"phrase in quotes\" or the beginning of a word followed by *.")
+        return render_template("search/results.html", message=message, **context)
+    pages = max(1, -(-found.total // PER_PAGE))
+    if params.page > pages:
+        abort(404)
+    return render_template("search/results.html", found=found, pages=pages, **context)
