@@ -1,0 +1,147 @@
+"""Forms for curating cities, projects, news and networks: they parse fields, nothing more."""
+from urllib.parse import urlparse
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import (BooleanField, DateField, DecimalField, IntegerField, SelectField,
+                     SelectMultipleField, StringField, TextAreaField)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.fields.core import UnboundField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from forum.core.themes import theme_choices
+from forum.places.models import ORGANISATION_KINDS, PROJECT_STATUSES
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class HttpUrl:
+    """Only http and https addresses: no javascript:, data: or other schemes in links."""
+
+    def __call__(self, form, field):
+        if not field.data:
+            return
+        parsed = urlparse(field.data)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ValidationError(_l("Enter an address starting with http:// or https://."))
+
+
+class EndNotBeforeStart:
+    def __init__(self, start_field: str):
+        self.start_field = start_field
+
+    def __call__(self, form, field):
+        start = form[self.start_field].data
+        if field.data and start and field.data < start:
+            raise ValidationError(_l("The end cannot come before the start."))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def slug_field():
+    return StringField(
+        _l("Address name (slug)"), filters=[strip],
+        validators=[Optional(), Length(max=120),
+                    Regexp(SLUG_PATTERN, message=_l("Use lower-case letters, digits and "
+                                                    "hyphens, e.g. lecce-smart-city."))])
+
+
+def url_field(label):
+    return StringField(label, filters=[strip], validators=[Optional(), Length(max=300), HttpUrl()])
+
+
+def themes_field():
+    return MultiCheckboxField(_l("Themes"), choices=theme_choices(), validate_choice=True)
+
+
+class CityForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
+    slug = slug_field()
+    region = StringField(_l("Region"), filters=[strip], validators=[Optional(), Length(max=80)])
+    province = StringField(_l("Province"), filters=[strip],
+                           validators=[Optional(), Length(max=80)])
+    population = IntegerField(_l("Population"), validators=[Optional(), NumberRange(min=0)])
+    description = TextAreaField(_l("Description (Markdown)"), validators=[Length(max=20000)])
+    website = url_field(_l("Website"))
+    declared_projects = IntegerField(_l("Declared number of projects"),
+                                     validators=[Optional(), NumberRange(min=0)])
+    declared_investment = DecimalField(_l("Declared total investment (EUR)"), places=2,
+                                       validators=[Optional(), NumberRange(min=0)])
+    totals_source = StringField(_l("Source of the declared totals"), filters=[strip],
+                                validators=[Optional(), Length(max=300)])
+    totals_as_of = DateField(_l("Date of the declared totals"), validators=[Optional()])
+
+    def validate_totals_source(self, field):
+        declared = self.declared_projects.data is not None or self.declared_investment.data is not None
+        if declared and not field.data:
+            raise ValidationError(_l("Say where the declared totals come from."))
+
+    def validate_totals_as_of(self, field):
+        declared = self.declared_projects.data is not None or self.declared_investment.data is not None
+        if declared and not field.data:
+            raise ValidationError(_l("Give the date of the declared totals."))
+
+
+class ProjectForm(FlaskForm):
+    title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description (Markdown)"), validators=[Length(max=50000)])
+    investment = DecimalField(_l("Investment (EUR)"), places=2,
+                              validators=[Optional(), NumberRange(min=0)])
+    target_areas = TextAreaField(_l("Target areas"), validators=[Length(max=5000)])
+    status = SelectField(_l("Status"), choices=list(PROJECT_STATUSES.items()))
+    start_date = DateField(_l("Start date"), validators=[Optional()])
+    end_date = DateField(_l("End date"), validators=[Optional(), EndNotBeforeStart("start_date")])
+    source_url = url_field(_l("Source page"))
+    themes = themes_field()
+    attachments = MultipleFileField(_l("Attachments"))
+
+
+class NewsForm(FlaskForm):
+    title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    body = TextAreaField(_l("Text (Markdown)"), validators=[DataRequired(), Length(max=20000)])
+
+
+class NetworkForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    slug = slug_field()
+    summary = StringField(_l("Summary"), filters=[strip], validators=[Optional(), Length(max=300)])
+    description = TextAreaField(_l("Description (Markdown)"), validators=[Length(max=50000)])
+    website = url_field(_l("Website"))
+
+
+class NetworkMemberForm(FlaskForm):
+    """A city chosen from the list, or an organisation by name (created if new)."""
+
+    city = SelectField(_l("City"), coerce=int, choices=[], validate_choice=False)
+    organisation_name = StringField(_l("Organisation"), filters=[strip],
+                                    validators=[Optional(), Length(max=200)])
+    organisation_kind = SelectField(_l("Kind of organisation"),
+                                    choices=list(ORGANISATION_KINDS.items()))
+    is_example = BooleanField(_l("Fictional example (shown as such)"))
+
+    def validate_organisation_name(self, field):
+        if not field.data and not self.city.data:
+            raise ValidationError(_l("Choose a city or name an organisation."))
+        if field.data and self.city.data:
+            raise ValidationError(_l("Add a city or an organisation, not both at once."))
+
+
+def initial_data(form_class, obj, **overrides) -> dict:
+    """A form's starting values from a row, with some fields given explicitly.
+
+    WTForms prefers `obj` attributes over keyword data, so fields whose stored shape differs
+    from the form's (themes as a string, times in UTC, related rows) are passed here instead.
+    """
+    names = [name for name in dir(form_class)
+             if isinstance(getattr(form_class, name, None), UnboundField)]
+    data = {name: getattr(obj, name) for name in names
+            if name not in overrides and name != "attachments" and hasattr(obj, name)}
+    return {**data, **overrides}

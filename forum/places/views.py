@@ -1,0 +1,283 @@
+"""City profiles, projects and networks, and the staff forms that curate them."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from forum.core import attachment_services as attachments
+from forum.core.uploads import UploadError
+from forum.extensions import db
+from forum.places import services
+from forum.places.forms import (CityForm, NetworkForm, NetworkMemberForm, NewsForm, ProjectForm,
+                                initial_data)
+from forum.places.models import PROJECT_STATUSES, NetworkMember
+from forum.places.permissions import can_curate, curators_only
+
+bp = Blueprint("places", __name__)
+
+# The forms that take files: the body limit is raised for them before the CSRF check reads it.
+UPLOAD_ENDPOINTS = {"places.new_project", "places.edit_project"}
+
+
+@bp.url_value_preprocessor
+def _upload_body_limit(endpoint, values):
+    if endpoint in UPLOAD_ENDPOINTS:
+        attachments.widen_body_limit(endpoint, values)
+
+
+def page_arg() -> int:
+    """The ?page= number; anything but a positive integer is a bad request."""
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        abort(400)
+    return int(raw)
+
+
+def form_error(form, error) -> None:
+    """Put a service's refusal next to its field (or the file field for uploads)."""
+    if isinstance(error, UploadError):
+        form.attachments.errors = [*form.attachments.errors, str(error)]
+        return
+    field = getattr(form, error.field, None)
+    if field is None:
+        flash(error.message, "danger")
+    else:
+        field.errors = [*field.errors, error.message]
+
+
+# --- cities -------------------------------------------------------------------------------
+
+
+@bp.get("/cities/")
+def cities():
+    return render_template("places/cities.html", cities=services.list_cities(page_arg()))
+
+
+@bp.get("/cities/<slug>")
+def city(slug: str):
+    from forum.twinnings import services as twinnings
+
+    city = services.city_by_slug(slug) or abort(404)
+    return render_template(
+        "places/city.html", city=city,
+        totals=services.city_totals(city, current_user),
+        projects=services.city_projects(city, current_user, page_arg()),
+        twinnings=twinnings.twinnings_of_city(city, current_user),
+        networks=services.networks_of_city(city, current_user),
+    )
+
+
+@bp.route("/cities/new", methods=["GET", "POST"])
+@curators_only
+def new_city():
+    form = CityForm()
+    if form.validate_on_submit():
+        try:
+            city = services.create_city(current_user, form.data)
+        except services.ValidationError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The city was created."), "success")
+            return redirect(url_for(".city", slug=city.slug))
+    return render_template("places/city_form.html", form=form, city=None)
+
+
+@bp.route("/cities/<slug>/edit", methods=["GET", "POST"])
+@curators_only
+def edit_city(slug: str):
+    city = services.city_by_slug(slug) or abort(404)
+    form = CityForm(obj=city)
+    if form.validate_on_submit():
+        try:
+            services.update_city(current_user, city, form.data)
+        except services.ValidationError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The city was saved."), "success")
+            return redirect(url_for(".city", slug=city.slug))
+    return render_template("places/city_form.html", form=form, city=city)
+
+
+# --- projects -----------------------------------------------------------------------------
+
+
+@bp.get("/cities/<slug>/projects/<int:project_id>")
+def project(slug: str, project_id: int):
+    city = services.city_by_slug(slug) or abort(404)
+    project = services.project_in_city(city, project_id, current_user) or abort(404)
+    return render_template(
+        "places/project.html", city=city, project=project,
+        files=attachments.attachments_of("project", project.id),
+        news=services.project_news(project),
+        news_form=NewsForm() if can_curate(current_user) else None,
+    )
+
+
+@bp.route("/cities/<slug>/projects/new", methods=["GET", "POST"])
+@curators_only
+def new_project(slug: str):
+    city = services.city_by_slug(slug) or abort(404)
+    form = ProjectForm()
+    if form.validate_on_submit():
+        try:
+            project = services.create_project(current_user, city, form.data,
+                                              form.attachments.data)
+        except (services.ValidationError, UploadError) as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The project was created."), "success")
+            return redirect(url_for(".project", slug=city.slug, project_id=project.id))
+    return render_template("places/project_form.html", form=form, city=city, project=None,
+                           files=[])
+
+
+@bp.route("/cities/<slug>/projects/<int:project_id>/edit", methods=["GET", "POST"])
+@curators_only
+def edit_project(slug: str, project_id: int):
+    city = services.city_by_slug(slug) or abort(404)
+    project = services.project_in_city(city, project_id, current_user) or abort(404)
+    form = ProjectForm(data=initial_data(ProjectForm, project, themes=project.theme_codes))
+    if form.validate_on_submit():
+        try:
+            services.update_project(current_user, project, form.data, form.attachments.data)
+        except (services.ValidationError, UploadError) as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The project was saved."), "success")
+            return redirect(url_for(".project", slug=city.slug, project_id=project.id))
+    return render_template("places/project_form.html", form=form, city=city, project=project,
+                           files=attachments.attachments_of("project", project.id))
+
+
+@bp.post("/cities/<slug>/projects/<int:project_id>/news")
+@curators_only
+def add_news(slug: str, project_id: int):
+    city = services.city_by_slug(slug) or abort(404)
+    project = services.project_in_city(city, project_id, current_user) or abort(404)
+    form = NewsForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "places/project.html", city=city, project=project, news_form=form,
+            files=attachments.attachments_of("project", project.id),
+            news=services.project_news(project)), 422
+    services.add_news(current_user, project, form.data)
+    db.session.commit()
+    flash(_("The news item was published."), "success")
+    return redirect(url_for(".project", slug=city.slug, project_id=project.id))
+
+
+# --- networks -----------------------------------------------------------------------------
+
+
+@bp.get("/networks/")
+def networks():
+    return render_template("places/networks.html",
+                           networks=services.list_networks(current_user, page_arg()))
+
+
+@bp.get("/networks/<slug>")
+def network(slug: str):
+    from forum.twinnings import services as twinnings
+
+    network = services.network_by_slug(slug, current_user) or abort(404)
+    return render_template(
+        "places/network.html", network=network,
+        members=services.network_members(network),
+        twinnings=twinnings.twinnings_of_network(network, current_user),
+        events=twinnings.events_of(network),
+        discussion_page=twinnings.discussions_of(network, current_user, page_arg()),
+    )
+
+
+@bp.route("/networks/new", methods=["GET", "POST"])
+@curators_only
+def new_network():
+    form = NetworkForm()
+    if form.validate_on_submit():
+        try:
+            network = services.create_network(current_user, form.data)
+        except services.ValidationError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The network was created."), "success")
+            return redirect(url_for(".edit_network", slug=network.slug))
+    return render_template("places/network_form.html", form=form, network=None)
+
+
+@bp.route("/networks/<slug>/edit", methods=["GET", "POST"])
+@curators_only
+def edit_network(slug: str):
+    network = services.network_by_slug(slug, current_user) or abort(404)
+    form = NetworkForm(obj=network)
+    if form.validate_on_submit():
+        try:
+            services.update_network(current_user, network, form.data)
+        except services.ValidationError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The network was saved."), "success")
+            return redirect(url_for(".network", slug=network.slug))
+    return _network_form_page(network, form, member_form_for(None))
+
+
+def member_form_for(formdata):
+    form = NetworkMemberForm(formdata=formdata)
+    form.city.choices = [(0, _("— no city —")), *services.city_choices()]
+    return form
+
+
+def _network_form_page(network, form, member_form, status=200):
+    return render_template("places/network_form.html", form=form, network=network,
+                           member_form=member_form,
+                           members=services.network_members(network)), status
+
+
+@bp.post("/networks/<slug>/members")
+@curators_only
+def add_network_member(slug: str):
+    network = services.network_by_slug(slug, current_user) or abort(404)
+    member_form = member_form_for(request.form)
+    if member_form.validate():
+        try:
+            services.add_network_member(
+                current_user, network, city_id=member_form.city.data or None,
+                organisation_name=member_form.organisation_name.data or None,
+                organisation_kind=member_form.organisation_kind.data,
+                is_example=member_form.is_example.data)
+        except services.ValidationError as error:
+            db.session.rollback()
+            member_form.city.errors = [*member_form.city.errors, error.message]
+        else:
+            db.session.commit()
+            flash(_("The member was added to the network."), "success")
+            return redirect(url_for(".edit_network", slug=network.slug))
+    return _network_form_page(network, NetworkForm(obj=network, formdata=None), member_form, 422)
+
+
+@bp.post("/networks/<slug>/members/<int:member_id>/delete")
+@curators_only
+def remove_network_member(slug: str, member_id: int):
+    network = services.network_by_slug(slug, current_user) or abort(404)
+    member = db.session.get(NetworkMember, member_id)
+    if member is None or member.network_id != network.id:
+        abort(404)
+    services.remove_network_member(current_user, member)
+    db.session.commit()
+    flash(_("The member was removed from the network."), "success")
+    return redirect(url_for(".edit_network", slug=network.slug))
+
+
+@bp.app_context_processor
+def _template_helpers():
+    return {"can_curate": can_curate, "project_statuses": PROJECT_STATUSES}

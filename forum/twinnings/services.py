@@ -1,0 +1,332 @@
+"""Rules about twinnings, their participants and events. Services flush, never commit."""
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import exists, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from forum.accounts.models import User
+from forum.core import attachment_services as attachments
+from forum.core.db import utcnow
+from forum.core.markup import render_markdown
+from forum.core.visibility import can_see, visible_to
+from forum.extensions import db
+from forum.places.models import City, Network
+from forum.places.services import ValidationError, check_slug
+from forum.twinnings.models import (CITY_ROLES, STATUSES, Event, Twinning, TwinningCity,
+                                    TwinningParticipant)
+
+PER_PAGE = 20
+LATEST_PARTICIPANTS = 12
+ROME = ZoneInfo("Europe/Rome")
+TEXT_FIELDS = ("description", "objectives", "results")
+PLAIN_FIELDS = ("title", "summary", "status", "start_date", "end_date", "is_example")
+
+
+def _with_cities(query):
+    return query.options(selectinload(Twinning.cities).joinedload(TwinningCity.city),
+                         joinedload(Twinning.network))
+
+
+def twinning_by_slug(slug: str, viewer) -> Twinning | None:
+    twinning = db.session.scalar(_with_cities(select(Twinning).where(Twinning.slug == slug)))
+    return twinning if twinning is not None and can_see(viewer, twinning) else None
+
+
+# --- lists --------------------------------------------------------------------------------
+
+
+class UnknownFilter(ValueError):
+    """A filter value that names nothing: the view answers 400."""
+
+
+def resolve_filters(city: str | None, network: str | None, status: str | None) -> dict:
+    """Filter values from the query string, turned into rows; unknown ones raise."""
+    found = {}
+    if city:
+        found["city"] = db.session.scalar(select(City).where(City.slug == city))
+        if found["city"] is None:
+            raise UnknownFilter("city")
+    if network:
+        found["network"] = db.session.scalar(select(Network).where(Network.slug == network))
+        if found["network"] is None:
+            raise UnknownFilter("network")
+    if status:
+        if status not in STATUSES:
+            raise UnknownFilter("status")
+        found["status"] = status
+    return found
+
+
+def list_twinnings(viewer, page: int = 1, *, city: City | None = None,
+                   network: Network | None = None, status: str | None = None,
+                   per_page: int = PER_PAGE):
+    query = select(Twinning).where(visible_to(Twinning, viewer))
+    if city is not None:
+        query = query.where(exists().where(TwinningCity.twinning_id == Twinning.id,
+                                           TwinningCity.city_id == city.id))
+    if network is not None:
+        query = query.where(Twinning.network_id == network.id)
+    if status:
+        query = query.where(Twinning.status == status)
+    query = _with_cities(query.order_by(Twinning.created_at.desc(), Twinning.id.desc()))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def latest_twinnings(limit: int, viewer) -> list[Twinning]:
+    return list(list_twinnings(viewer, 1, per_page=limit).items)
+
+
+def twinnings_of_city(city: City, viewer) -> list[tuple[Twinning, str]]:
+    """The twinnings a city takes part in, with its role in each."""
+    query = (select(Twinning, TwinningCity.role)
+             .join(TwinningCity, TwinningCity.twinning_id == Twinning.id)
+             .where(TwinningCity.city_id == city.id, visible_to(Twinning, viewer))
+             .order_by(Twinning.created_at.desc(), Twinning.id.desc()))
+    return [(t, role) for t, role in db.session.execute(query)]
+
+
+def twinnings_of_network(network: Network, viewer) -> list[Twinning]:
+    query = (select(Twinning).where(Twinning.network_id == network.id,
+                                    visible_to(Twinning, viewer))
+             .order_by(Twinning.created_at.desc(), Twinning.id.desc()))
+    return list(db.session.scalars(query))
+
+
+def discussions_of(space, viewer, page: int = 1):
+    """The discussions of a twinning or a network (the discussions package decides who sees)."""
+    from forum.discussions.services import discussions_in
+
+    return discussions_in(space, viewer, page)
+
+
+# --- creating and editing -----------------------------------------------------------------
+
+
+def _city_rows(entries) -> list[tuple[City, str]]:
+    """(city, role) pairs from rows of {"city": City or id, "role": …}; blank rows skipped."""
+    rows = []
+    for entry in entries or ():
+        city = entry.get("city")
+        if not city:
+            continue
+        if not isinstance(city, City):
+            city = db.session.get(City, city)
+            if city is None:
+                raise ValidationError("cities", _("Choose the cities from the list."))
+        if entry.get("role") not in CITY_ROLES:
+            raise ValidationError("cities", _("Choose a role for each city."))
+        rows.append((city, entry["role"]))
+    ids = [city.id for city, _role in rows]
+    roles = {role for _city, role in rows}
+    if len(set(ids)) != len(ids):
+        raise ValidationError("cities", _("Each city can appear only once."))
+    if len(rows) < 2:
+        raise ValidationError("cities", _("A twinning links at least two cities."))
+    if not {"transferring", "beneficiary"} <= roles:
+        raise ValidationError("cities", _("Give at least one transferring city and one "
+                                          "beneficiary city."))
+    return rows
+
+
+def _network(value) -> Network | None:
+    if not value:
+        return None
+    if isinstance(value, Network):
+        return value
+    network = db.session.get(Network, value)
+    if network is None:
+        raise ValidationError("network", _("Choose a network from the list."))
+    return network
+
+
+def _set_twinning(twinning: Twinning, data: dict, rows) -> None:
+    for name in PLAIN_FIELDS:
+        if name in data:
+            setattr(twinning, name, data[name])
+    for name in TEXT_FIELDS:
+        if name in data:
+            setattr(twinning, name, data[name] or "")
+            setattr(twinning, f"{name}_html", render_markdown(data[name]))
+    if "themes" in data:
+        twinning.theme_codes = data["themes"] or []
+    if "network" in data:
+        twinning.network = _network(data["network"])
+    wanted = {city.id: role for city, role in rows}
+    twinning.cities = [link for link in twinning.cities if link.city_id in wanted]
+    for link in twinning.cities:
+        link.role = wanted.pop(link.city_id)
+    by_id = {city.id: city for city, _role in rows}
+    for city_id, role in wanted.items():
+        twinning.cities.append(TwinningCity(city=by_id[city_id], role=role))
+
+
+def create_twinning(author, data: dict, files=()) -> Twinning:
+    """A twinning with its cities and roles, its files and its general discussion."""
+    from forum.discussions.services import create_general_discussion
+
+    rows = _city_rows(data.get("cities"))
+    checked = attachments.check_files(files)
+    twinning = Twinning(slug=check_slug(Twinning, data.get("slug"), source=data.get("title", "")),
+                        author_id=getattr(author, "id", None), created_at=utcnow())
+    _set_twinning(twinning, data, rows)
+    db.session.add(twinning)
+    db.session.flush()
+    attachments.store(author, "twinning", twinning.id, checked)
+    create_general_discussion(author, twinning)
+    db.session.flush()
+    return twinning
+
+
+def update_twinning(actor, twinning: Twinning, data: dict, files=()) -> Twinning:
+    rows = _city_rows(data.get("cities"))
+    checked = attachments.check_files(files)
+    twinning.slug = check_slug(Twinning, data.get("slug"), current=twinning,
+                               source=data.get("title", ""))
+    _set_twinning(twinning, data, rows)
+    db.session.flush()
+    attachments.store(actor, "twinning", twinning.id, checked)
+    return twinning
+
+
+# --- participants -------------------------------------------------------------------------
+
+
+def is_participant(user, twinning: Twinning) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return db.session.get(TwinningParticipant, (twinning.id, user.id)) is not None
+
+
+def join(user, twinning: Twinning) -> bool:
+    """Add the member; False if already there. The count moves in SQL, safe under concurrency."""
+    if is_participant(user, twinning):
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(TwinningParticipant(twinning_id=twinning.id, user_id=user.id,
+                                               joined_at=utcnow()))
+    except IntegrityError:
+        return False
+    _move_count(twinning, +1)
+    return True
+
+
+def leave(user, twinning: Twinning) -> bool:
+    participant = db.session.get(TwinningParticipant, (twinning.id, user.id))
+    if participant is None:
+        return False
+    db.session.delete(participant)
+    db.session.flush()
+    _move_count(twinning, -1)
+    return True
+
+
+def _move_count(twinning: Twinning, step: int) -> None:
+    db.session.execute(update(Twinning).where(Twinning.id == twinning.id)
+                       .values(participant_count=Twinning.participant_count + step))
+    db.session.refresh(twinning, ["participant_count"])
+
+
+def latest_participants(twinning: Twinning, limit: int = LATEST_PARTICIPANTS) -> list[User]:
+    query = (select(User).join(TwinningParticipant, TwinningParticipant.user_id == User.id)
+             .where(TwinningParticipant.twinning_id == twinning.id, User.deleted_at.is_(None))
+             .order_by(TwinningParticipant.joined_at.desc(), User.id.desc()).limit(limit))
+    return list(db.session.scalars(query))
+
+
+def participations_of(user) -> list[tuple[Twinning, datetime]]:
+    query = (select(Twinning, TwinningParticipant.joined_at)
+             .join(TwinningParticipant, TwinningParticipant.twinning_id == Twinning.id)
+             .where(TwinningParticipant.user_id == user.id).order_by(Twinning.title))
+    return [(t, joined) for t, joined in db.session.execute(query)]
+
+
+def export_member(user) -> dict:
+    """What the twinnings package holds about a member, for the account export."""
+    return {
+        "twinning_memberships": [
+            {"twinning": t.title, "slug": t.slug, "joined_at": joined.isoformat()}
+            for t, joined in participations_of(user)],
+        "attachments": attachments.export_rows(user),
+    }
+
+
+def erase_member(user) -> None:
+    """Deleting an account ends its memberships; uploaded files stay, as contributions do."""
+    for twinning, _joined in participations_of(user):
+        leave(user, twinning)
+
+
+# --- events -------------------------------------------------------------------------------
+
+
+def rome_to_utc(value: datetime) -> datetime:
+    """A wall-clock time typed in Italy, as an aware UTC datetime."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ROME)
+    return value.astimezone(UTC)
+
+
+def utc_to_rome(value: datetime) -> datetime:
+    """For filling the edit form: the naive Italian wall-clock time."""
+    return value.astimezone(ROME).replace(tzinfo=None)
+
+
+def events_of(space) -> list[Event]:
+    column = Event.twinning_id if isinstance(space, Twinning) else Event.network_id
+    query = select(Event).where(column == space.id).order_by(Event.starts_at.desc(), Event.id)
+    return list(db.session.scalars(query))
+
+
+def _set_event(event: Event, data: dict) -> None:
+    event.title = data["title"]
+    for name in ("description", "place", "stream_url"):
+        if name in data:
+            setattr(event, name, data[name] or None)
+    event.starts_at = rome_to_utc(data["starts_at"])
+    event.ends_at = rome_to_utc(data["ends_at"])
+    if event.ends_at < event.starts_at:
+        raise ValidationError("ends_at", _("The end cannot come before the start."))
+
+
+def create_event(actor, space, data: dict) -> Event:
+    event = Event(twinning_id=space.id if isinstance(space, Twinning) else None,
+                  network_id=space.id if isinstance(space, Network) else None)
+    _set_event(event, data)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def update_event(actor, event: Event, data: dict) -> Event:
+    _set_event(event, data)
+    db.session.flush()
+    return event
+
+
+def delete_event(actor, event: Event) -> None:
+    db.session.delete(event)
+    db.session.flush()
+
+
+def event_space(event: Event, viewer):
+    """The twinning or network an event belongs to, if the viewer may see it."""
+    space = (db.session.get(Twinning, event.twinning_id) if event.twinning_id
+             else db.session.get(Network, event.network_id))
+    return space if space is not None and can_see(viewer, space) else None
+
+
+# --- attachment owners --------------------------------------------------------------------
+
+
+def _twinning_url(twinning: Twinning) -> str:
+    from flask import url_for
+
+    return url_for("twinnings.show", slug=twinning.slug)
+
+
+attachments.register_owner("twinning", lambda tid: db.session.get(Twinning, tid), can_see,
+                           _twinning_url)

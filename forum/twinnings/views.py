@@ -1,0 +1,235 @@
+"""Twinning pages, joining and leaving, and the staff forms for twinnings and events."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from forum.core import attachment_services as attachments
+from forum.core.db import utcnow
+from forum.core.uploads import UploadError
+from forum.extensions import db, login_manager
+from forum.places import services as places
+from forum.places.forms import initial_data
+from forum.places.models import Network
+from forum.places.permissions import curators_only
+from forum.twinnings import services
+from forum.twinnings.forms import EventForm, TwinningForm
+from forum.twinnings.models import CITY_ROLES, STATUSES, Event
+from forum.twinnings.permissions import can_join
+
+bp = Blueprint("twinnings", __name__)
+
+UPLOAD_ENDPOINTS = {"twinnings.create", "twinnings.edit"}
+
+
+@bp.url_value_preprocessor
+def _upload_body_limit(endpoint, values):
+    if endpoint in UPLOAD_ENDPOINTS:
+        attachments.widen_body_limit(endpoint, values)
+
+
+def page_arg() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        abort(400)
+    return int(raw)
+
+
+def form_error(form, error) -> None:
+    if isinstance(error, UploadError):
+        form.attachments.errors = [*form.attachments.errors, str(error)]
+        return
+    field = getattr(form, error.field, None)
+    if field is None:
+        flash(error.message, "danger")
+    else:
+        field.errors = [*field.errors, error.message]
+
+
+# --- pages --------------------------------------------------------------------------------
+
+
+@bp.get("/twinnings/")
+def index():
+    chosen = {key: request.args.get(key) or None for key in ("city", "network", "status")}
+    try:
+        filters = services.resolve_filters(**chosen)
+    except services.UnknownFilter:
+        abort(400)
+    return render_template("twinnings/index.html", chosen=chosen, statuses=STATUSES,
+                           twinnings=services.list_twinnings(current_user, page_arg(),
+                                                             **filters),
+                           **places.filter_options(current_user))
+
+
+@bp.get("/twinnings/<slug>")
+def show(slug: str):
+    twinning = services.twinning_by_slug(slug, current_user) or abort(404)
+    return render_template(
+        "twinnings/show.html", twinning=twinning, now=utcnow(),
+        participants=services.latest_participants(twinning),
+        joined=services.is_participant(current_user, twinning),
+        may_join=can_join(current_user, twinning),
+        events=services.events_of(twinning),
+        files=attachments.attachments_of("twinning", twinning.id),
+        discussion_page=services.discussions_of(twinning, current_user, page_arg()),
+        button=FlaskForm(),
+    )
+
+
+def _membership(slug: str, change, done: str, unchanged: str):
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    twinning = services.twinning_by_slug(slug, current_user) or abort(404)
+    if not can_join(current_user, twinning):
+        abort(403)
+    changed = change(current_user, twinning)
+    db.session.commit()
+    flash(done if changed else unchanged, "success" if changed else "info")
+    return redirect(url_for(".show", slug=twinning.slug))
+
+
+@bp.post("/twinnings/<slug>/join")
+def join(slug: str):
+    return _membership(slug, services.join, _("You joined the twinning."),
+                       _("You are already taking part in this twinning."))
+
+
+@bp.post("/twinnings/<slug>/leave")
+def leave(slug: str):
+    return _membership(slug, services.leave, _("You left the twinning."),
+                       _("You were not taking part in this twinning."))
+
+
+# --- curation -----------------------------------------------------------------------------
+
+
+def _twinning_form(**kwargs) -> TwinningForm:
+    form = TwinningForm(**kwargs)
+    city_choices = [(0, _("— choose a city —")), *places.city_choices()]
+    for row in form.cities:
+        row.city.choices = city_choices
+    form.network.choices = [(0, _("— no network —")), *places.network_choices(current_user)]
+    return form
+
+
+def _twinning_data(form) -> dict:
+    return {**form.data, "network": form.network.data or None}
+
+
+@bp.route("/twinnings/new", methods=["GET", "POST"])
+@curators_only
+def create():
+    form = _twinning_form()
+    if form.validate_on_submit():
+        try:
+            twinning = services.create_twinning(current_user, _twinning_data(form),
+                                                form.attachments.data)
+        except (places.ValidationError, UploadError) as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The twinning was created, with its general discussion."), "success")
+            return redirect(url_for(".show", slug=twinning.slug))
+    return render_template("twinnings/form.html", form=form, twinning=None, files=[])
+
+
+@bp.route("/twinnings/<slug>/edit", methods=["GET", "POST"])
+@curators_only
+def edit(slug: str):
+    twinning = services.twinning_by_slug(slug, current_user) or abort(404)
+    rows = [{"city": link.city_id, "role": link.role} for link in twinning.cities]
+    rows += [{"city": 0, "role": "beneficiary"}] * max(0, 5 - len(rows))
+    form = _twinning_form(data=initial_data(TwinningForm, twinning, cities=rows,
+                                            themes=twinning.theme_codes,
+                                            network=twinning.network_id or 0))
+    if form.validate_on_submit():
+        try:
+            services.update_twinning(current_user, twinning, _twinning_data(form),
+                                     form.attachments.data)
+        except (places.ValidationError, UploadError) as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The twinning was saved."), "success")
+            return redirect(url_for(".show", slug=twinning.slug))
+    return render_template("twinnings/form.html", form=form, twinning=twinning,
+                           files=attachments.attachments_of("twinning", twinning.id))
+
+
+def _space_url(space) -> str:
+    if isinstance(space, Network):
+        return url_for("places.network", slug=space.slug)
+    return url_for(".show", slug=space.slug)
+
+
+def _event_form_page(form, space, event=None):
+    return render_template("twinnings/event_form.html", form=form, event=event,
+                           space_name=getattr(space, "title", None) or space.name,
+                           space_url=_space_url(space))
+
+
+def _create_event(space):
+    form = EventForm()
+    if form.validate_on_submit():
+        try:
+            services.create_event(current_user, space, form.data)
+        except places.ValidationError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The event was added."), "success")
+            return redirect(_space_url(space))
+    return _event_form_page(form, space)
+
+
+@bp.route("/twinnings/<slug>/events/new", methods=["GET", "POST"])
+@curators_only
+def new_event(slug: str):
+    return _create_event(services.twinning_by_slug(slug, current_user) or abort(404))
+
+
+@bp.route("/networks/<slug>/events/new", methods=["GET", "POST"])
+@curators_only
+def new_network_event(slug: str):
+    return _create_event(places.network_by_slug(slug, current_user) or abort(404))
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@curators_only
+def edit_event(event_id: int):
+    event = db.session.get(Event, event_id) or abort(404)
+    space = services.event_space(event, current_user) or abort(404)
+    form = EventForm(data=initial_data(EventForm, event,
+                                       starts_at=services.utc_to_rome(event.starts_at),
+                                       ends_at=services.utc_to_rome(event.ends_at)))
+    if form.validate_on_submit():
+        try:
+            services.update_event(current_user, event, form.data)
+        except places.ValidationError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The event was saved."), "success")
+            return redirect(_space_url(space))
+    return _event_form_page(form, space, event)
+
+
+@bp.post("/events/<int:event_id>/delete")
+@curators_only
+def delete_event(event_id: int):
+    event = db.session.get(Event, event_id) or abort(404)
+    space = services.event_space(event, current_user) or abort(404)
+    services.delete_event(current_user, event)
+    db.session.commit()
+    flash(_("The event was deleted."), "success")
+    return redirect(_space_url(space))
+
+
+@bp.app_context_processor
+def _template_helpers():
+    return {"twinning_statuses": STATUSES, "city_roles": CITY_ROLES}
