@@ -77,7 +77,12 @@ def test_users_create_refuses_an_existing_username_or_email(app, cli, make_user,
 
 @pytest.mark.parametrize("args, password, message", [
     (("shorty", "--email", "s@example.org"), "too short",
-     "Error: The password needs at least 10 characters."),
+     "Error: The password is refused: Use at least 10 characters."),
+    (("common", "--email", "s@example.org"), "1234567890",
+     "Error: The password is refused: This password is among the most common ones and easy "
+     "to guess: choose another."),
+    (("former-7", "--email", "s@example.org"), PASSWORD,
+     "Error: This username is reserved: choose another."),
     (("x", "--email", "s@example.org"), PASSWORD,
      "Error: A username has 3 to 30 letters, digits, '_', '.' or '-'."),
     (("spazio in mezzo", "--email", "s@example.org"), PASSWORD,
