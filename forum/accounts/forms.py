@@ -18,6 +18,8 @@ from forum.places.models import ORGANISATION_KINDS
 
 REQUIRED = _l("This field is required.")
 USERNAME_RULE = _l("Use 3 to 30 letters, digits or the characters _ . -")
+TOO_LONG = _l("Use at most %(max)d characters.")
+EMAIL_LABEL = _l("E-mail address")
 
 
 def _password(label, **kwargs):
@@ -28,10 +30,10 @@ def _password(label, **kwargs):
     ], **kwargs)
 
 
-def _email(label=_l("E-mail address")):
+def _email(label=EMAIL_LABEL):
     return EmailField(label, validators=[
         DataRequired(message=REQUIRED),
-        Length(max=254, message=_l("Use at most %(max)d characters.")),
+        Length(max=254, message=TOO_LONG),
         Email(message=_l("Enter a valid e-mail address.")),
     ])
 
@@ -49,7 +51,7 @@ class OrganisationFields:
     organisation_id = SelectField(_l("Organisation"), coerce=_optional_id, choices=[])
     new_organisation = StringField(
         _l("Or add your organisation"),
-        validators=[Optional(), Length(max=200, message=_l("Use at most %(max)d characters."))],
+        validators=[Optional(), Length(max=200, message=TOO_LONG)],
     )
     organisation_kind = SelectField(
         _l("Kind of the new organisation"),
@@ -70,12 +72,11 @@ class RegisterForm(OrganisationFields, FlaskForm):
     ])
     email = _email()
     password = _password(_l("Password"))
-    full_name = StringField(_l("Full name"), validators=[
-        DataRequired(message=REQUIRED), Length(max=120, message=_l("Use at most %(max)d characters."))
-    ])
-    profession = StringField(_l("Profession"), validators=[
-        Optional(), Length(max=120, message=_l("Use at most %(max)d characters."))
-    ])
+    full_name = StringField(_l("Full name"),
+                            validators=[DataRequired(message=REQUIRED),
+                                        Length(max=120, message=TOO_LONG)])
+    profession = StringField(_l("Profession"),
+                             validators=[Optional(), Length(max=120, message=TOO_LONG)])
     listed = BooleanField(_l("List my profile in the members directory and in search"),
                           default=False)
     accept_privacy = BooleanField(_l("I have read the privacy notice and accept it"),
@@ -116,14 +117,13 @@ class DeleteForm(FlaskForm):
 
 
 class ProfileForm(OrganisationFields, FlaskForm):
-    full_name = StringField(_l("Full name"), validators=[
-        DataRequired(message=REQUIRED), Length(max=120, message=_l("Use at most %(max)d characters."))
-    ])
-    profession = StringField(_l("Profession"), validators=[
-        Optional(), Length(max=120, message=_l("Use at most %(max)d characters."))
-    ])
+    full_name = StringField(_l("Full name"),
+                            validators=[DataRequired(message=REQUIRED),
+                                        Length(max=120, message=TOO_LONG)])
+    profession = StringField(_l("Profession"),
+                             validators=[Optional(), Length(max=120, message=TOO_LONG)])
     bio = TextAreaField(_l("About you"), validators=[
-        Optional(), Length(max=4000, message=_l("Use at most %(max)d characters."))
+        Optional(), Length(max=4000, message=TOO_LONG)
     ])
     preferred_language = SelectField(_l("Language"), choices=[
         ("", _l("As chosen on the site")), ("it", "Italiano"), ("en", "English"),

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from forum.accounts import tokens
 from forum.accounts.models import ROLES, RoleChange, User
@@ -73,7 +73,10 @@ def check_password_policy(password: str, field: str = "password") -> None:
 
 @functools.cache
 def _dummy_hash() -> str:
-    return generate_password_hash("not-a-real-password")
+    # Hashed the way real passwords are, so an unknown name costs as much as a wrong password.
+    user = User()
+    user.set_password("not-a-real-password")
+    return user.password_hash
 
 
 def authenticate(login: str, password: str) -> User | None:
@@ -212,7 +215,7 @@ def register_member(username: str, email: str, password: str, *, full_name: str,
                     profession: str | None, organisation_id: int | None,
                     new_organisation: str | None, organisation_kind: str | None,
                     city_id: int | None, listed: bool, language: str | None = None) -> User:
-    """A new, unconfirmed member who accepted the privacy notice; the confirmation mail is queued."""
+    """A new, unconfirmed member who accepted the privacy notice; the confirmation is mailed."""
     check_password_policy(password)
     organisation = resolve_organisation(organisation_id, new_organisation, organisation_kind)
     city = resolve_city(city_id)

@@ -15,7 +15,8 @@ CHANGE_EMAIL = "change-email"
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
     # One salt per purpose: a confirmation token can never be replayed as a reset token.
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"forum.accounts.{purpose}")
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"],
+                                  salt=f"forum.accounts.{purpose}")
 
 
 def make_token(purpose: str, data: dict) -> str:

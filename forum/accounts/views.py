@@ -63,7 +63,9 @@ def _has_remember_cookie() -> bool:
 
 def _relogin(user: User) -> None:
     """Keep this browser signed in after its member's session version moved on."""
-    login_user(user, remember=_has_remember_cookie())
+    # The real object: given the current_user proxy, Flask-Login would store the proxy itself.
+    login_user(getattr(user, "_get_current_object", lambda: user)(),
+               remember=_has_remember_cookie())
 
 
 def _profile_form(form_class, **kwargs):
@@ -96,8 +98,9 @@ def register():
                 _show_error(form, error)
                 return render_template("accounts/register.html", form=form)
             db.session.commit()
+        address = services.normalise_email(form.email.data)
         flash(_("Thank you for registering. We have sent a link to %(email)s: open it to confirm "
-                "your address, then sign in.", email=form.email.data.strip()), "success")
+                "your address, then sign in.", email=address), "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/register.html", form=form)
 
