@@ -22,9 +22,11 @@ def staff_user():
 
 
 def city(slug, name, population=None, **extra):
+    data = {"slug": slug, "name": name, "population": population, **extra}
     found = places.city_by_slug(slug)
-    return found or places.create_city(staff_user(), {"slug": slug, "name": name,
-                                                      "population": population, **extra})
+    if found is not None:
+        return places.update_city(staff_user(), found, data) if extra else found
+    return places.create_city(staff_user(), data)
 
 
 def bergamo_lecce(app, *, participants=0, events=True):

@@ -79,15 +79,18 @@ class CityForm(FlaskForm):
                                 validators=[Optional(), Length(max=300)])
     totals_as_of = DateField(_l("Date of the declared totals"), validators=[Optional()])
 
-    def validate_totals_source(self, field):
-        declared = self.declared_projects.data is not None or self.declared_investment.data is not None
-        if declared and not field.data:
-            raise ValidationError(_l("Say where the declared totals come from."))
-
-    def validate_totals_as_of(self, field):
-        declared = self.declared_projects.data is not None or self.declared_investment.data is not None
-        if declared and not field.data:
-            raise ValidationError(_l("Give the date of the declared totals."))
+    def validate(self, extra_validators=None):
+        # Not inline validators: Optional() on these fields would stop them when empty.
+        valid = super().validate(extra_validators)
+        if self.declared_projects.data is None and self.declared_investment.data is None:
+            return valid
+        if not self.totals_source.data:
+            self.totals_source.errors.append(_l("Say where the declared totals come from."))
+            valid = False
+        if not self.totals_as_of.data and not self.totals_as_of.errors:
+            self.totals_as_of.errors.append(_l("Give the date of the declared totals."))
+            valid = False
+        return valid
 
 
 class ProjectForm(FlaskForm):

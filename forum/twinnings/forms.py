@@ -15,7 +15,8 @@ CITY_ROWS = 5
 
 class CityRoleForm(Form):
     city = SelectField(_l("City"), coerce=int, choices=[], validate_choice=False)
-    role = SelectField(_l("Role"), choices=list(CITY_ROLES.items()))
+    # Checked in validate_cities, only for the rows that name a city.
+    role = SelectField(_l("Role"), choices=list(CITY_ROLES.items()), validate_choice=False)
 
 
 class TwinningForm(FlaskForm):
@@ -37,6 +38,8 @@ class TwinningForm(FlaskForm):
 
     def validate_cities(self, field):
         rows = [row for row in field.data if row.get("city")]
+        if any(row.get("role") not in CITY_ROLES for row in rows):
+            raise ValidationError(_l("Choose a role for each city."))
         ids = [row["city"] for row in rows]
         roles = {row["role"] for row in rows}
         if len(set(ids)) != len(ids):

@@ -4,6 +4,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.twinnings.models import Twinning, TwinningParticipant
 from tests.helpers import page, submit, text_of
+from tests.querycount import count_queries  # noqa: F401
 from tests.twinning_data import BG_LE, bergamo_lecce
 
 
@@ -75,3 +76,71 @@ def test_list_is_filtered_and_bad_filters_are_400(app, client):
     assert BG_LE not in client.get("/twinnings/?status=concluded").get_data(as_text=True)
     for query in ("city=atlantis", "network=none", "status=sleeping", "page=0", "page=x"):
         assert client.get(f"/twinnings/?{query}").status_code == 400, query
+
+
+def test_twinning_page_queries_do_not_grow(app, client, make_user, login, count_queries):
+    few = bergamo_lecce(app, participants=2)
+    with app.test_request_context():
+        from forum.places import services as places
+        from forum.twinnings import services
+        from tests.twinning_data import add_participants, staff_user
+
+        many = services.create_twinning(staff_user(), {
+            "title": "Numero Unico Pronto Intervento - NU112", "description": "Esempio",
+            "cities": [{"city": places.city_by_slug("bergamo"), "role": "transferring"},
+                       {"city": places.city_by_slug("lecce"), "role": "beneficiary"}]})
+        add_participants(many, 50, prefix="many")
+        db.session.commit()
+        many = many.slug
+
+    def measure(slug):
+        client.get(f"/twinnings/{slug}")
+        with count_queries() as queries:
+            assert client.get(f"/twinnings/{slug}").status_code == 200
+        return len(queries)
+
+    assert measure(few) == measure(many) <= 15
+    login(make_user())
+    assert measure(few) == measure(many) <= 15
+
+
+def test_staff_create_a_twinning_of_three_cities_with_an_event(app, client, make_user, login):
+    from forum.extensions import db as _db
+    from forum.places import services as places
+
+    with app.test_request_context():
+        ids = [places.create_city(None, {"name": n}).id for n in ("Bergamo", "Lecce", "Matera")]
+        _db.session.commit()
+    login(make_user(role="staff"))
+    rows = {"cities-0-city": str(ids[0]), "cities-0-role": "transferring",
+            "cities-1-city": str(ids[1]), "cities-1-role": "beneficiary",
+            "cities-2-city": str(ids[2]), "cities-2-role": "beneficiary"}
+    data = {"title": "Governance condivisa", "slug": "", "status": "active", "network": "0",
+            "description": "Descrizione", "objectives": "Obiettivi", "results": "",
+            "themes": ["governance", "open-data"], **rows}
+    # one role missing: refused, with what was typed kept
+    wrong = {**data, "cities-0-role": "beneficiary"}
+    response = submit(client, "/twinnings/new", wrong)
+    assert "Give at least one transferring city and one beneficiary city." in text_of(response)
+    assert page(response).find("input", id="title")["value"] == "Governance condivisa"
+    response = submit(client, "/twinnings/new", data)
+    text = text_of(client.get("/twinnings/governance-condivisa?lang=en"))
+    assert "Matera : Beneficiary city" in text and "Bergamo : Transferring city" in text
+    assert "Open data" in text
+    assert "Discussione generale del gemellaggio" in text
+    # an event, typed in Italian time, stored in UTC
+    response = submit(client, "/twinnings/governance-condivisa/events/new", {
+        "title": "Kick-off", "starts_at": "2026-07-01T10:00", "ends_at": "2026-07-01T09:00",
+        "place": "Matera", "stream_url": "javascript:alert(1)"})
+    errors = text_of(response)
+    assert "The end cannot come before the start." in errors or "fine" in errors
+    assert page(response).find("input", id="title")["value"] == "Kick-off"
+    submit(client, "/twinnings/governance-condivisa/events/new", {
+        "title": "Kick-off", "starts_at": "2026-07-01T10:00", "ends_at": "2026-07-01T12:00",
+        "place": "Matera", "stream_url": "https://live.example.org/kickoff"})
+    from forum.twinnings.models import Event
+    with app.app_context():
+        event = _db.session.scalar(select(Event))
+        assert event.starts_at.hour == 8 and event.starts_at.utcoffset().total_seconds() == 0
+    text = text_of(client.get("/twinnings/governance-condivisa?lang=en"))
+    assert "Kick-off" in text and "1 July 2026, 10:00" in text
