@@ -62,7 +62,7 @@ def _whole_euro_pattern() -> str:
 
 
 def format_number(value) -> str:
-    return "" if value is None else format_decimal(value, locale=current_language())
+    return "" if value is None else format_decimal(value)
 
 
 def format_day(value: datetime | None) -> str:
