@@ -35,7 +35,7 @@ def _changed(obj, *attrs: str) -> bool:
     state = inspect(obj)
     if state.deleted or state.was_deleted:
         return True
-    return any(state.attrs[name].history.has_changes() for name in attrs)
+    return any(state.attrs[name].history.has_changes() for name in attrs if name in state.attrs)
 
 
 def _ids(obj, statement) -> list[int]:
@@ -127,7 +127,8 @@ def _post_doc(p: Post) -> Document | None:
     state = strictest(p.visibility, d.visibility, facets.pop("space_visibility"))
     if state == visibility.DELETED:
         return None
-    return Document(title=d.title, body=text(p.body_html), author_id=p.author_id,
+    return Document(title=d.title, index_title=False, body=text(p.body_html),
+                    author_id=p.author_id,
                     date=p.created_at, visibility=state, parents=[f"discussion:{d.id}"],
                     **facets)
 
