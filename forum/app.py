@@ -38,6 +38,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     from forum.accounts.auth import load_user
+    from forum.core.db import render_migration_type
     from forum.core.i18n import select_locale
 
     # Import every package's models so metadata (and Alembic) sees them all.
@@ -45,7 +46,7 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True)
+                     compare_type=True, render_item=render_migration_type)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Europe/Rome")

@@ -54,3 +54,11 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 def _sqlite_begin(connection):
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN")
+
+
+def render_migration_type(type_, obj, autogen_context):
+    """Alembic writes UTCDateTime as the plain column type it stores, so revisions need no
+    import from the application."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
