@@ -300,6 +300,8 @@ class WhooshBackend(SearchBackend):
     @staticmethod
     def _facets(searcher, top) -> dict[str, list[tuple[str, int]]]:
         counts = {"type": {}, "city": {}, "theme": {}}
+        if not top:
+            return {name: [] for name in counts}  # an empty index has no columns to read
         column = searcher.reader().column_reader("facets")
         for _score, docnum in top:
             doc_type, cities, themes = unpack_facets(column[docnum])

@@ -262,7 +262,8 @@ def remove(writer, key: str) -> None:
 
 
 def fields_of(doc_type: str, key: str, doc: registry.Document) -> dict:
-    words = "\n".join(part for part in (doc.title, doc.summary, doc.body) if part)
+    title = doc.title if doc.index_title else ""
+    words = "\n".join(part for part in (title, doc.summary, doc.body) if part)
     fields = {
         "key": key, "type": doc_type, "title": doc.title, "summary": doc.summary[:1000],
         "body": doc.body[:STORED_BODY_CHARS], "words": words,
@@ -278,6 +279,8 @@ def fields_of(doc_type: str, key: str, doc: registry.Document) -> dict:
             fields[name] = value
     for name in ("title", "summary", "body"):
         value = getattr(doc, name) or ""
+        if name == "title" and not doc.index_title:
+            value = ""
         fields[f"{name}_it"] = value
         fields[f"{name}_en"] = value
     return fields

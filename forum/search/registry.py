@@ -36,6 +36,8 @@ class Document:
     author_id: int | None = None
     date: datetime | None = None
     visibility: str = visibility.PUBLISHED
+    # A post shows its discussion's title but is not found by it (else every reply would).
+    index_title: bool = True
     # Keys ("discussion:3") whose removal removes this document too.
     parents: list[str] = field(default_factory=list)
 

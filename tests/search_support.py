@@ -1,0 +1,79 @@
+"""Search test helpers: an index folder per test, and content made through the models."""
+from dataclasses import dataclass
+
+import pytest
+
+from forum.extensions import db
+from forum.search import indexer
+
+
+@pytest.fixture
+def search_index(app, tmp_path):
+    """A fresh, empty index in this test's own folder (the session's folder is shared)."""
+    previous = app.config["FORUM_SEARCH_INDEX_DIR"]
+    root = tmp_path / "index"
+    app.config["FORUM_SEARCH_INDEX_DIR"] = str(root)
+    store = indexer.IndexStore(root)
+    name, _ix = store.create_generation()
+    store.point_to(name)
+    try:
+        yield store
+    finally:
+        app.config["FORUM_SEARCH_INDEX_DIR"] = previous
+
+
+@dataclass
+class Content:
+    twinning_id: int
+    discussion_id: int
+    opening_id: int
+    reply_id: int
+    hidden_id: int
+
+
+def make_content(app, *, twinning_title="La Governance della Smart City and Community. BG-LE"):
+    """Bergamo and Lecce, their twinning, a general discussion with an opening post, a reply
+    and a hidden reply, committed (inside the test's transaction) so the hooks index them."""
+    from forum.discussions.models import Discussion, Post
+    from forum.places.models import City
+    from forum.twinnings.models import Twinning, TwinningCity
+
+    with app.app_context():
+        bergamo = City(name="Bergamo", slug="bergamo")
+        lecce = City(name="Lecce", slug="lecce")
+        twinning = Twinning(
+            slug="bergamo-lecce", title=twinning_title, themes="governance",
+            summary="Bergamo trasferisce a Lecce il suo modello di governance",
+            description_html="<p>Il gemellaggio porta a Lecce la governance della città "
+                             "intelligente sperimentata a Bergamo.</p>")
+        twinning.cities = [TwinningCity(city=bergamo, role="transferring"),
+                           TwinningCity(city=lecce, role="beneficiary")]
+        db.session.add(twinning)
+        db.session.flush()
+        discussion = Discussion(title="Discussione generale del gemellaggio",
+                                twinning_id=twinning.id, is_general=True, themes="governance")
+        db.session.add(discussion)
+        db.session.flush()
+        posts = [
+            Post(discussion_id=discussion.id, number=1, body="-",
+                 body_html="<p>Lasciate qui la vostra testimonianza sulle città intelligenti.</p>"),
+            Post(discussion_id=discussion.id, number=2, body="-",
+                 body_html="<p>Citizen engagement games helped our neighbourhoods.</p>"),
+            Post(discussion_id=discussion.id, number=3, body="-", visibility="hidden",
+                 body_html="<p>Parola segreta ornitorinco nascosta.</p>"),
+        ]
+        db.session.add_all(posts)
+        db.session.commit()
+        return Content(twinning.id, discussion.id, posts[0].id, posts[1].id, posts[2].id)
+
+
+def find(app, q, user=None, **filters):
+    """(type, id) of what `user` (a visitor by default) finds for `q`."""
+    from flask_login import AnonymousUserMixin
+
+    from forum.search import services
+
+    with app.test_request_context():
+        page = services.search(user or AnonymousUserMixin(),
+                               services.SearchRequest(q=q, **filters))
+        return [(item.doc_type, item.row.id) for item in page.items]
