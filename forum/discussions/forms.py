@@ -1,6 +1,7 @@
 """Forms for discussions and posts: they parse fields, nothing more."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length
 
@@ -14,6 +15,7 @@ class PostForm(FlaskForm):
                     Length(max=BODY_MAX, message=_l("The text is too long."))],
         render_kw={"rows": 8},
     )
+    attachments = MultipleFileField(_l("Attach files"))
     submit = SubmitField(_l("Send reply"))
     preview = SubmitField(_l("Preview"))
 
@@ -30,6 +32,7 @@ class DiscussionForm(FlaskForm):
                     Length(max=BODY_MAX, message=_l("The text is too long."))],
         render_kw={"rows": 10},
     )
+    attachments = MultipleFileField(_l("Attach files"))
     submit = SubmitField(_l("Start the discussion"))
     preview = SubmitField(_l("Preview"))
 
@@ -45,6 +48,7 @@ class EditPostForm(FlaskForm):
                     Length(max=BODY_MAX, message=_l("The text is too long."))],
         render_kw={"rows": 10},
     )
+    attachments = MultipleFileField(_l("Attach more files"))
     submit = SubmitField(_l("Save changes"))
     preview = SubmitField(_l("Preview"))
 

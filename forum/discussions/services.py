@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from forum.accounts import services as accounts
 from forum.accounts.models import User
+from forum.core import attachment_services as attachments
 from forum.core.db import utcnow
 from forum.core.markup import render_markdown, sanitise_html
 from forum.core.visibility import DELETED, PUBLISHED, visible_to
@@ -50,28 +51,39 @@ def create_general_discussion(author: User | None, twinning: Twinning) -> Discus
     return discussion
 
 
-def start_discussion(author: User, space, title: str, body: str) -> Discussion:
+def start_discussion(author: User, space, title: str, body: str, files=()) -> Discussion:
+    """A discussion and its opening post; `files` (uploads) are attached to that post.
+
+    Raises DiscussionError, or UploadError for a refused file (then nothing is created).
+    """
     title = (title or "").strip()
     if not title:
         raise DiscussionError(_("Give the discussion a title."), "title")
     _check_body(body)
+    checked = attachments.check_files(files)
     discussion = _new_discussion(author, space, title[:TITLE_MAX])
-    _add_post(discussion, author, body)
+    post = _add_post(discussion, author, body)
+    attachments.store(author, "post", post.id, checked)
     return discussion
 
 
-def reply(author: User, discussion: Discussion, body: str) -> Post:
+def reply(author: User, discussion: Discussion, body: str, files=()) -> Post:
     if discussion.locked:
         raise DiscussionError(_("This discussion is locked: it accepts no new replies."))
     _check_body(body)
-    return _add_post(discussion, author, body)
+    checked = attachments.check_files(files)
+    post = _add_post(discussion, author, body)
+    attachments.store(author, "post", post.id, checked)
+    return post
 
 
-def edit_post(editor: User, post: Post, body: str, title: str | None = None) -> Post:
-    """New text for a post (and a new title when it opens its discussion), marked as edited."""
+def edit_post(editor: User, post: Post, body: str, title: str | None = None, files=()) -> Post:
+    """New text for a post (and a new title when it opens its discussion), marked as edited;
+    `files` are added to the post's attachments."""
     if post.visibility == DELETED:
         raise DiscussionError(_("A deleted post cannot be edited."))
     _check_body(body)
+    checked = attachments.check_files(files)
     if title is not None and post.number == 1:
         title = title.strip()
         if not title:
@@ -81,6 +93,7 @@ def edit_post(editor: User, post: Post, body: str, title: str | None = None) -> 
     post.body_html = render_body(body)
     post.edited_at = utcnow()
     db.session.flush()
+    attachments.store(editor, "post", post.id, checked)
     return post
 
 
@@ -312,6 +325,27 @@ def space_kind(space) -> str:
 def space_key(space) -> str:
     """`twinning:<slug>` or `network:<slug>`, as `/discussions/new?space=` takes it."""
     return f"{space_kind(space)}:{space.slug}"
+
+
+def attachments_by_post(posts) -> dict[int, list]:
+    """The files of a page of posts, in one query."""
+    return attachments.attachments_of_many("post", [post.id for post in posts])
+
+
+def _post_visible(viewer, post: Post) -> bool:
+    from forum.discussions.permissions import can_read_post, can_see_discussion
+
+    return can_see_discussion(viewer, post.discussion) and can_read_post(viewer, post)
+
+
+def _post_url(post: Post) -> str:
+    from forum.discussions.views import post_url
+
+    return post_url(post)
+
+
+attachments.register_owner("post", lambda pid: db.session.get(Post, pid), _post_visible,
+                           _post_url)
 
 
 # --- export ----------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
 from forum.accounts.permissions import can_post
+from forum.core import attachment_services as attachments
+from forum.core.uploads import UploadError
 from forum.core.visibility import can_see
 from forum.discussions import permissions, services
 from forum.discussions.forms import ActionForm, DiscussionForm, EditPostForm, PostForm, StateForm
@@ -15,6 +17,19 @@ bp = Blueprint("discussions", __name__)
 
 PER_PAGE = 20
 SPACE_ENDPOINTS = {"twinning": "twinnings.show", "network": "places.network"}
+UPLOAD_ENDPOINTS = {"discussions.reply", "discussions.create", "discussions.edit_post"}
+
+
+@bp.url_value_preprocessor
+def _upload_body_limit(endpoint, values):
+    if endpoint in UPLOAD_ENDPOINTS:
+        attachments.widen_body_limit(endpoint, values)
+
+
+def _form_error(form, error: Exception) -> None:
+    """A refused rule or file, shown next to its field; the rest of the form is kept."""
+    field = form.attachments if isinstance(error, UploadError) else getattr(form, error.field)
+    field.errors = [*field.errors, str(error)]
 
 
 # --- the thread ------------------------------------------------------------------------------
@@ -42,9 +57,9 @@ def reply(discussion_id: int):
     if not form.validate_on_submit() or form.preview.data:
         return _render_thread(discussion, None, form, preview=form.preview.data)
     try:
-        post = services.reply(current_user, discussion, form.body.data)
-    except services.DiscussionError as error:
-        form.body.errors.append(str(error))
+        post = services.reply(current_user, discussion, form.body.data, form.attachments.data)
+    except (services.DiscussionError, UploadError) as error:
+        _form_error(form, error)
         return _render_thread(discussion, None, form)
     db.session.commit()
     flash(_("Your reply has been published."), "success")
@@ -66,7 +81,7 @@ def _render_thread(discussion: Discussion, page: int | None, form: PostForm, pre
     return render_template(
         "discussions/show.html", discussion=discussion, space=discussion.space,
         pagination=pagination, posts=pagination.items, form=form, preview_html=preview_html,
-        latest_url=latest,
+        latest_url=latest, files=services.attachments_by_post(pagination.items),
     )
 
 
@@ -86,10 +101,10 @@ def create():
         else:
             try:
                 discussion = services.start_discussion(
-                    current_user, space, form.title.data, form.body.data
+                    current_user, space, form.title.data, form.body.data, form.attachments.data
                 )
-            except services.DiscussionError as error:
-                getattr(form, error.field).errors.append(str(error))
+            except (services.DiscussionError, UploadError) as error:
+                _form_error(form, error)
             else:
                 db.session.commit()
                 flash(_("Your discussion has started."), "success")
@@ -128,15 +143,17 @@ def edit_post(post_id: int):
         else:
             try:
                 title = form.title.data if post.number == 1 else None
-                services.edit_post(current_user, post, form.body.data, title)
-            except services.DiscussionError as error:
-                getattr(form, error.field).errors.append(str(error))
+                services.edit_post(current_user, post, form.body.data, title,
+                                   form.attachments.data)
+            except (services.DiscussionError, UploadError) as error:
+                _form_error(form, error)
             else:
                 db.session.commit()
                 flash(_("Your changes have been saved."), "success")
                 return redirect(post_url(post))
     return render_template("discussions/edit_post.html", form=form, post=post,
-                           discussion=post.discussion, preview_html=preview_html)
+                           discussion=post.discussion, preview_html=preview_html,
+                           files=attachments.attachments_of("post", post.id))
 
 
 @bp.post("/posts/<int:post_id>/delete")

@@ -1,4 +1,6 @@
 """The discussion pages as members, visitors and staff use them."""
+import io
+
 import pytest
 from sqlalchemy import select
 
@@ -376,3 +378,54 @@ def test_deleted_author_renders_as_former_member(client, app, thread):
     soup = page(client.get(thread.url + "?lang=en"))
     author = soup.find(id="post-1").find(class_="post-author")
     assert author.get_text() == "Former member" and author.name != "a"
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_reply_with_a_pdf_attachment(client, login, make_user, thread):
+    login(make_user("bruno"))
+    response = reply_to(client, thread, "Ecco il verbale",
+                        attachments=(io.BytesIO(PDF), "verbale.pdf"))
+    reply = page(response).find(id="post-2")
+    link = reply.find("a", string="verbale.pdf")
+    assert link is not None
+    download = client.get(link["href"])
+    assert download.status_code == 200 and download.data == PDF
+    assert "attachment" in download.headers["Content-Disposition"]
+
+
+def test_executable_renamed_to_pdf_is_refused_and_text_kept(client, login, make_user, thread):
+    login(make_user("bruno"))
+    response = reply_to(client, thread, "Il mio testo resta",
+                        attachments=(io.BytesIO(b"MZ\x90\x00" + b"\x00" * 200), "report.pdf"))
+    soup = page(response)
+    assert soup.find(id="attachments-error") is not None
+    assert soup.find("textarea", attrs={"name": "body"}).get_text().strip() == "Il mio testo resta"
+    assert thread.discussion()[0] == 0
+
+
+def test_too_large_file_is_refused_with_the_form_kept(app, client, login, make_user, space,
+                                                      monkeypatch):
+    monkeypatch.setitem(app.config, "FORUM_MAX_UPLOAD_MB", 1)
+    login(make_user("bruno"))
+    big = PDF + b"0" * (1024 * 1024 + 10)
+    response = submit(client, f"/discussions/new?space=twinning:{space}",
+                      {"title": "Con allegato", "body": "Testo",
+                       "attachments": (io.BytesIO(big), "grande.pdf")})
+    assert response.status_code == 200
+    soup = page(response)
+    assert "grande.pdf" in soup.find(id="attachments-error").get_text()
+    assert soup.find("input", attrs={"name": "title"})["value"] == "Con allegato"
+    with app.app_context():
+        assert db.session.scalar(select(Discussion).where(Discussion.title == "Con allegato")) \
+            is None
+
+
+def test_deleted_post_attachment_is_not_served(app, client, login, make_user, thread):
+    bruno = make_user("bruno")
+    login(bruno)
+    response = reply_to(client, thread, "Allegato", attachments=(io.BytesIO(PDF), "a.pdf"))
+    href = page(response).find(id="post-2").find("a", string="a.pdf")["href"]
+    submit(client, f"/posts/{thread.post(2).id}/delete", {}, form_url=thread.url)
+    assert client.get(href).status_code == 404
