@@ -1,16 +1,21 @@
 """Site-wide pages: home, privacy notice, accessibility statement, health check."""
 from flask import Blueprint, current_app, jsonify, render_template
+from flask_login import current_user
 from sqlalchemy import text
 
 from forum.accounts import services as accounts
+from forum.discussions import services as discussions
 from forum.extensions import db
+from forum.twinnings import services as twinnings
 
 bp = Blueprint("core", __name__)
 
 
 @bp.get("/")
 def home():
-    return render_template("core/home.html", latest_members=accounts.latest_members(8))
+    return render_template("core/home.html", latest_members=accounts.latest_members(8),
+                           latest_discussions=discussions.latest_discussions(6, current_user),
+                           latest_twinnings=twinnings.latest_twinnings(3, current_user))
 
 
 @bp.get("/privacy")
