@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from forum.core.db import utcnow
-from forum.seed import accounts, places
+from forum.seed import accounts, places, twinnings
 
 
 @dataclass
@@ -33,6 +33,9 @@ STEPS: list[tuple[str, Step]] = [
     ("cities", places.seed_cities),
     ("organisations", places.seed_organisations),
     ("accounts", accounts.seed_accounts),
+    ("networks", twinnings.seed_networks),
+    ("twinnings", twinnings.seed_twinnings),
+    ("lecce", twinnings.seed_lecce),
 ]
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from forum.accounts import services as accounts
 from forum.accounts.models import User
 from forum.core import attachment_services as attachments
 from forum.core.db import utcnow
@@ -76,7 +77,10 @@ def list_twinnings(viewer, page: int = 1, *, city: City | None = None,
 
 
 def latest_twinnings(limit: int, viewer) -> list[Twinning]:
-    return list(list_twinnings(viewer, 1, per_page=limit).items)
+    """The newest twinnings, with their cities, in two queries whatever their number."""
+    query = _with_cities(select(Twinning).where(visible_to(Twinning, viewer))
+                         .order_by(Twinning.created_at.desc(), Twinning.id.desc()).limit(limit))
+    return list(db.session.scalars(query))
 
 
 def twinnings_of_city(city: City, viewer) -> list[tuple[Twinning, str]]:
@@ -244,18 +248,23 @@ def participations_of(user) -> list[tuple[Twinning, datetime]]:
     return [(t, joined) for t, joined in db.session.execute(query)]
 
 
-def export_member(user) -> dict:
-    """What the twinnings package holds about a member, for the account export."""
-    return {
-        "twinning_memberships": [
-            {"twinning": t.title, "slug": t.slug, "joined_at": joined.isoformat()}
-            for t, joined in participations_of(user)],
-        "attachments": attachments.export_rows(user),
-    }
+@accounts.exporter
+def export_memberships(user) -> tuple[str, list]:
+    """The twinnings a member joined, for the account export."""
+    return "twinning_memberships", [
+        {"twinning": t.title, "slug": t.slug, "joined_at": joined.isoformat()}
+        for t, joined in participations_of(user)]
 
 
-def erase_member(user) -> None:
-    """Deleting an account ends its memberships; uploaded files stay, as contributions do."""
+@accounts.exporter
+def export_attachments(user) -> tuple[str, list]:
+    """The files a member attached, to anything, for the account export."""
+    return "attachments", attachments.export_rows(user)
+
+
+@accounts.eraser
+def erase_memberships(user) -> None:
+    """Deleting an account ends its memberships; attached files stay, as contributions do."""
     for twinning, _joined in participations_of(user):
         leave(user, twinning)
 

@@ -144,3 +144,12 @@ def test_staff_create_a_twinning_of_three_cities_with_an_event(app, client, make
         assert event.starts_at.hour == 8 and event.starts_at.utcoffset().total_seconds() == 0
     text = text_of(client.get("/twinnings/governance-condivisa?lang=en"))
     assert "Kick-off" in text and "1 July 2026, 10:00" in text
+
+
+def test_home_shows_the_latest_twinnings(app, client):
+    slug = bergamo_lecce(app)
+    response = client.get("/?lang=en")
+    section = page(response).find("section", attrs={"aria-labelledby": "latest-twinnings"})
+    assert section is not None
+    assert section.find("a", href=f"/twinnings/{slug}") is not None
+    assert "Bergamo (Transferring city)" in section.get_text(" ")
