@@ -248,3 +248,30 @@ register(SearchType(
     fields=("username", "full_name", "profession", "organisation_id", "city_id", "bio",
             "bio_html", "listed", "deleted_at"),
 ))
+
+
+# --- calls for funding --------------------------------------------------------------------
+
+
+def _call_doc(c) -> Document | None:
+    if c.visibility == visibility.DELETED:
+        return None
+    return Document(title=c.title, summary=join(c.summary, c.programme, c.issuer),
+                    body=text(c.body_html), themes=c.theme_codes,
+                    author_id=c.author_id, date=c.published_at or c.created_at,
+                    visibility=c.visibility)
+
+
+def _register_calls() -> None:
+    from forum.calls.models import Call
+
+    register(SearchType(
+        name="call", model=Call, label=_l("Calls for funding"),
+        build=_call_doc,
+        url=lambda c: _path("calls", c.id),
+        fields=("title", "summary", "programme", "issuer", "body_html", "themes", "level",
+                "visibility", "author_id", "published_at"),
+    ))
+
+
+_register_calls()

@@ -42,8 +42,15 @@ def after_flush(session: Session, flush_context) -> None:
     for objects, deleted, new in ((session.new, False, True), (session.dirty, False, False),
                                   (session.deleted, True, False)):
         for obj in objects:
-            if type(obj) in watched:
+            if type(obj) not in watched:
+                continue
+            try:
                 keys |= _record(session, obj, deleted, new)
+            except Exception:  # noqa: BLE001 - indexing must never break a flush
+                log.exception("search: could not work out what %r changed", obj)
+                search_type = registry.for_model(type(obj))
+                if search_type is not None and getattr(obj, "id", None) is not None:
+                    keys.add((search_type.name, obj.id))
     if keys:
         session.info.setdefault(INFO_KEY, set()).update(keys)
 

@@ -208,6 +208,10 @@ def write_now(keys: set[tuple[str, int]], drain: bool = True) -> None:
             select(SearchPending).order_by(SearchPending.id).limit(PENDING_BATCH)))
         work = keys | {(p.doc_type, p.doc_id) for p in pending}
         write_documents(writer, session, work)
+        # End the read transaction before writing: SQLite cannot turn a read transaction
+        # into a write one once another process has committed (it fails at once).
+        pending_ids = [p.id for p in pending]
+        session.rollback()
         if rebuilding:
             # Recorded before the index commit releases the lock: the swap, which takes
             # the same lock, then finds them to replay.
@@ -216,9 +220,8 @@ def write_now(keys: set[tuple[str, int]], drain: bool = True) -> None:
             writer.commit()
         else:
             writer.commit()
-            if pending:
-                session.execute(delete(SearchPending).where(
-                    SearchPending.id.in_([p.id for p in pending])))
+            if pending_ids:
+                session.execute(delete(SearchPending).where(SearchPending.id.in_(pending_ids)))
                 session.commit()
 
 
