@@ -1,0 +1,1 @@
+"""Calls for funding (bandi): the list, follows, reminders, saved searches and calendars."""
