@@ -76,6 +76,12 @@ def register_blueprints(app: Flask) -> None:
     from forum.search.views import bp as search
 
     app.register_blueprint(search)
+    from forum.calls.views import bp as calls
+
+    app.register_blueprint(calls)
+    from forum.practices.views import bp as practices
+
+    app.register_blueprint(practices)
 
 
 def register_jinja(app: Flask) -> None:

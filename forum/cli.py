@@ -29,6 +29,12 @@ def register(app) -> None:
     from forum.search.cli import search_cli
 
     app.cli.add_command(search_cli)
+    from forum.calls.cli import calls_cli
+
+    app.cli.add_command(calls_cli)
+    from forum.practices.cli import practices_cli
+
+    app.cli.add_command(practices_cli)
 
 
 # --- outbox -------------------------------------------------------------------------------

@@ -1,15 +1,19 @@
 """Every package's models, imported in one place so the metadata is complete."""
 from forum.accounts.models import RoleChange, User
+from forum.calls.models import Call, CallAlert, CallFollow, CallReminder, CallSavedSearch
 from forum.core.attachments import Attachment
 from forum.discussions.models import Discussion, Post
 from forum.notifications.models import OutboxMessage
 from forum.places.models import City, Network, NetworkMember, Organisation, Project, ProjectNews
+from forum.practices.models import Practice, PracticeInterest, PracticeLink
 from forum.search.models import SearchPending
 from forum.twinnings.models import Event, Twinning, TwinningCity, TwinningParticipant
 
 __all__ = [
+    "Call", "CallAlert", "CallFollow", "CallReminder", "CallSavedSearch",
     "Attachment", "City", "Discussion", "Event", "Network", "NetworkMember", "Organisation",
-    "OutboxMessage", "Post", "Project", "ProjectNews", "RoleChange", "SearchPending", "Twinning",
+    "OutboxMessage", "Post", "Practice", "PracticeInterest", "PracticeLink", "Project",
+    "ProjectNews", "RoleChange", "SearchPending", "Twinning",
     "TwinningCity",
     "TwinningParticipant", "User",
 ]

@@ -1,0 +1,1 @@
+"""Good practices, cerco/offro: offers, requests and stories, matching and interest."""

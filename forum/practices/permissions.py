@@ -1,0 +1,51 @@
+"""Who may do what with practices: small pure predicates for views and templates."""
+from forum.accounts.permissions import can_post
+from forum.core.visibility import PUBLISHED, can_see
+from forum.practices.models import CLOSED
+
+
+def can_create_practice(user) -> bool:
+    """Confirmed, not suspended members offer, seek and tell stories."""
+    return can_post(user)
+
+
+def _is_author(user, practice) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and practice.author_id
+                and practice.author_id == user.id)
+
+
+def can_edit_practice(user, practice) -> bool:
+    """The author (while allowed to post) and staff."""
+    if not can_see(user, practice):
+        return False
+    return bool(getattr(user, "is_authenticated", False) and user.is_staff) or (
+        _is_author(user, practice) and can_post(user))
+
+
+def can_mark_matched(user, practice) -> bool:
+    return can_edit_practice(user, practice)
+
+
+def can_express_interest(user, practice) -> bool:
+    """Other members, on a published practice that is not closed."""
+    return (can_post(user) and practice.visibility == PUBLISHED and practice.status != CLOSED
+            and not _is_author(user, practice))
+
+
+def sees_contacts_of_interested(user, practice) -> bool:
+    """The author sees the e-mail and organisation of the members who came forward."""
+    return _is_author(user, practice) and not user.is_deleted
+
+
+def sees_author_contact(user, interest) -> bool:
+    """A member who came forward sees the author's e-mail and organisation."""
+    return interest is not None and getattr(user, "is_authenticated", False) \
+        and interest.user_id == user.id
+
+
+TEMPLATE_PREDICATES = {
+    "create_practice": can_create_practice,
+    "edit_practice": can_edit_practice,
+    "mark_matched": can_mark_matched,
+    "express_interest": can_express_interest,
+}

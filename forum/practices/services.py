@@ -1,0 +1,506 @@
+"""Rules about practices: writing them, lists, matching, interest, matched, adopters.
+
+Services flush, never commit, and take the acting member explicitly.
+"""
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from forum.accounts import services as accounts
+from forum.accounts.models import User
+from forum.core import attachment_services as attachments
+from forum.core import visibility
+from forum.core.db import utcnow
+from forum.core.markup import render_markdown
+from forum.core.themes import THEMES
+from forum.core.visibility import can_see, visible_to
+from forum.extensions import db
+from forum.notifications.services import queue_mail
+from forum.places.models import City, Organisation
+from forum.practices import matching
+from forum.practices.models import (CLOSED, IN_PROGRESS, KINDS, LANGUAGES, MATCHED, MESSAGE_MAX,
+                                    OFFER, OPEN,
+                                    SEEK, STATUSES, STORY, SUMMARY_MAX, Practice, PracticeInterest,
+                                    PracticeLink)
+from forum.twinnings.models import Twinning
+
+PER_PAGE = 20
+PUBLIC_ADMINISTRATION = "public-administration"
+RELATED_MAX = 10
+# Which kinds, in which states, a practice of each kind is matched against.
+TARGETS = {
+    SEEK: ({OFFER, STORY}, {OPEN, IN_PROGRESS, MATCHED}),
+    OFFER: ({SEEK}, {OPEN, IN_PROGRESS}),
+    STORY: ({SEEK}, {OPEN, IN_PROGRESS}),
+}
+
+
+class ValidationError(Exception):
+    """A rule involving other rows was broken; the view shows `message` next to `field`."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class UnknownFilter(ValueError):
+    """A filter value that names nothing: the view answers 400."""
+
+
+def _with_places(query):
+    return query.options(joinedload(Practice.city), joinedload(Practice.organisation))
+
+
+def practice_by_id(practice_id: int, viewer) -> Practice | None:
+    query = _with_places(select(Practice).where(Practice.id == practice_id)).options(
+        joinedload(Practice.author), joinedload(Practice.twinning),
+        joinedload(Practice.matched_practice), joinedload(Practice.matched_user))
+    practice = db.session.scalar(query)
+    return practice if practice is not None and can_see(viewer, practice) else None
+
+
+# --- lists --------------------------------------------------------------------------------
+
+
+def resolve_filters(kind=None, theme=None, city=None, status=None, language=None) -> dict:
+    """Filter values from the query string; a value that names nothing raises UnknownFilter."""
+    found = {}
+    for name, value, known in (("kind", kind, KINDS), ("theme", theme, THEMES),
+                               ("status", status, STATUSES), ("language", language, LANGUAGES)):
+        if value:
+            if value not in known:
+                raise UnknownFilter(name)
+            found[name] = value
+    if city:
+        found["city"] = db.session.scalar(select(City).where(City.slug == city))
+        if found["city"] is None:
+            raise UnknownFilter("city")
+    return found
+
+
+def _filtered(viewer, kind=None, theme=None, city=None, status=None, language=None):
+    conditions = [visible_to(Practice, viewer)]
+    if kind:
+        conditions.append(Practice.kind == kind)
+    if theme:
+        conditions.append(Practice.has_theme(theme))
+    if city is not None:
+        conditions.append(Practice.city_id == city.id)
+    if status:
+        conditions.append(Practice.status == status)
+    if language:
+        conditions.append(Practice.language == language)
+    return conditions
+
+
+class RankedPagination(Pagination):
+    """A page of practices in an order computed in Python (relevance), loaded by id."""
+
+    def _query_items(self) -> list:
+        ids = self._query_args["ids"][self._query_offset:self._query_offset + self.per_page]
+        if not ids:
+            return []
+        rows = {p.id: p for p in db.session.scalars(
+            _with_places(select(Practice).where(Practice.id.in_(ids))))}
+        return [rows[i] for i in ids if i in rows]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["ids"])
+
+
+def list_practices(viewer, page: int = 1, *, q: str | None = None, per_page: int = PER_PAGE,
+                   **filters):
+    """Newest first, or by relevance to `q` (practices without a word of it left out)."""
+    conditions = _filtered(viewer, **filters)
+    if q and q.strip():
+        rows = db.session.execute(
+            select(Practice.id, Practice.kind, Practice.status, Practice.themes,
+                   Practice.match_terms, Practice.language).where(*conditions))
+        candidates = [_candidate(row) for row in rows]
+        scores = matching.query_scores(q, candidates)
+        ids = sorted(scores, key=lambda i: (-scores[i], -i))
+        return RankedPagination(page=page, per_page=per_page, error_out=False, ids=ids)
+    query = _with_places(select(Practice).where(*conditions)
+                         .order_by(Practice.created_at.desc(), Practice.id.desc()))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def latest_practices(viewer, limit: int = 6) -> list[Practice]:
+    return list(list_practices(viewer, 1, per_page=limit).items)
+
+
+def filter_options() -> list[tuple[str, str]]:
+    """(slug, name) of the cities that have practices, for the filter menu."""
+    query = (select(City.slug, City.name).where(City.id.in_(select(Practice.city_id)))
+             .order_by(City.name))
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def form_choices(viewer) -> dict[str, list[tuple[int, str]]]:
+    """(id, name) of the cities, organisations and twinnings a practice may name."""
+    def pairs(query):
+        return [tuple(row) for row in db.session.execute(query)]
+
+    return {
+        "cities": pairs(select(City.id, City.name).order_by(City.name)),
+        "organisations": pairs(select(Organisation.id, Organisation.name)
+                               .order_by(Organisation.name)),
+        "twinnings": pairs(select(Twinning.id, Twinning.title)
+                           .where(visible_to(Twinning, viewer)).order_by(Twinning.title)),
+    }
+
+
+def _row(model, value, field: str, message):
+    if not value:
+        return None
+    if isinstance(value, model):
+        return value
+    row = db.session.get(model, value)
+    if row is None:
+        raise ValidationError(field, str(message))
+    return row
+
+
+def _check(data: dict) -> None:
+    """The rules forms check too, for callers without a form (the importer, the seed)."""
+    if not (data.get("title") or "").strip():
+        raise ValidationError("title", _("Give the practice a title."))
+    if len(data["title"]) > 200:
+        raise ValidationError("title", _("The title can be at most 200 characters long."))
+    if len(data.get("summary") or "") > SUMMARY_MAX:
+        raise ValidationError("summary", _("The summary can be at most %(n)s characters long.",
+                                           n=SUMMARY_MAX))
+    if data.get("kind") not in KINDS:
+        raise ValidationError("kind", _("Choose whether you offer, seek or tell a story."))
+    if data.get("language") not in LANGUAGES:
+        raise ValidationError("language", _("Choose the language of the text."))
+    if data.get("status", OPEN) not in STATUSES:
+        raise ValidationError("status", _("Choose a status from the list."))
+    unknown = [code for code in data.get("themes") or () if code not in THEMES]
+    if unknown:
+        raise ValidationError("themes", _("Unknown theme: %(codes)s. Choose themes from the "
+                                          "list.", codes=", ".join(unknown)))
+
+
+def _set_practice(practice: Practice, data: dict) -> None:
+    _check(data)
+    practice.kind = data["kind"]
+    practice.title = data["title"].strip()
+    practice.summary = (data.get("summary") or "").strip()
+    practice.body = data.get("body") or ""
+    practice.body_html = render_markdown(practice.body)
+    practice.language = data["language"]
+    practice.status = data.get("status") or practice.status or OPEN
+    practice.theme_codes = data.get("themes") or []
+    practice.city = _row(City, data.get("city"), "city", _("Choose a city from the list."))
+    practice.organisation = _row(Organisation, data.get("organisation"), "organisation",
+                                 _("Choose an organisation from the list."))
+    practice.twinning = _row(Twinning, data.get("twinning"), "twinning",
+                             _("Choose a twinning from the list."))
+    practice.match_terms = matching.practice_terms(practice.title, practice.summary,
+                                                   practice.body, practice.language)
+
+
+def _set_related(actor, practice: Practice, related) -> None:
+    if related is None:
+        return
+    ids = list(dict.fromkeys(int(i) for i in related if int(i) != practice.id))
+    if len(ids) > RELATED_MAX:
+        raise ValidationError("related", _("Link at most %(n)s practices.", n=RELATED_MAX))
+    found = {p.id: p for p in db.session.scalars(select(Practice).where(Practice.id.in_(ids)))}
+    missing = [str(i) for i in ids if i not in found or not can_see(actor, found[i])]
+    if missing:
+        raise ValidationError("related", _("There is no practice number %(ids)s.",
+                                           ids=", ".join(missing)))
+    db.session.execute(PracticeLink.__table__.delete().where(
+        PracticeLink.practice_id == practice.id))
+    for related_id in ids:
+        db.session.add(PracticeLink(practice_id=practice.id, related_id=related_id))
+    db.session.flush()
+
+
+def create_practice(author, data: dict, files=(), *, is_example: bool = False,
+                    created_at=None) -> Practice:
+    checked = attachments.check_files(files)
+    practice = Practice(author_id=getattr(author, "id", None), is_example=is_example,
+                        created_at=created_at or utcnow())
+    _set_practice(practice, data)
+    db.session.add(practice)
+    db.session.flush()
+    _set_related(author, practice, data.get("related"))
+    attachments.store(author, "practice", practice.id, checked)
+    refresh_adopters(practice)
+    return practice
+
+
+def update_practice(actor, practice: Practice, data: dict, files=()) -> Practice:
+    checked = attachments.check_files(files)
+    _set_practice(practice, data)
+    if practice.status != MATCHED:
+        practice.matched_practice = practice.matched_user = practice.matched_at = None
+    practice.updated_at = utcnow()
+    db.session.flush()
+    _set_related(actor, practice, data.get("related"))
+    attachments.store(actor, "practice", practice.id, checked)
+    refresh_adopters(practice)
+    return practice
+
+
+def related_practices(practice: Practice, viewer) -> list[Practice]:
+    linked = select(PracticeLink.related_id).where(PracticeLink.practice_id == practice.id) \
+        .union(select(PracticeLink.practice_id).where(PracticeLink.related_id == practice.id))
+    query = _with_places(select(Practice).where(Practice.id.in_(linked),
+                                                visible_to(Practice, viewer))
+                         .order_by(Practice.created_at.desc(), Practice.id.desc()))
+    return list(db.session.scalars(query))
+
+
+def related_ids(practice: Practice) -> list[int]:
+    return list(db.session.scalars(select(PracticeLink.related_id)
+                                   .where(PracticeLink.practice_id == practice.id)
+                                   .order_by(PracticeLink.related_id)))
+
+
+# --- matching -----------------------------------------------------------------------------
+
+
+def _candidate(row) -> matching.Candidate:
+    return matching.Candidate(id=row.id, kind=row.kind, status=row.status,
+                              themes=(row.themes or "").split(), terms=row.match_terms or "",
+                              language=row.language)
+
+
+def suggestions_for(practice: Practice, limit: int = matching.SUGGESTIONS):
+    """The practices that could answer this one, best first, each with its reasons.
+
+    Only published practices that are not closed are ever suggested, whoever looks.
+    """
+    kinds, states = TARGETS[practice.kind]
+    rows = db.session.execute(
+        select(Practice.id, Practice.kind, Practice.status, Practice.themes,
+               Practice.match_terms, Practice.language)
+        .where(Practice.visibility == visibility.PUBLISHED))
+    everyone = [_candidate(row) for row in rows]
+    subject = _candidate(practice)
+    corpus = matching.Corpus([c for c in everyone if c.id != subject.id] + [subject])
+    candidates = [c for c in everyone if c.kind in kinds and c.status in states]
+    found = matching.rank(subject, candidates, corpus, limit)
+    matching.explain(found, matching.surface_words(practice.title, practice.summary,
+                                                   practice.body, practice.language))
+    loaded = {p.id: p for p in db.session.scalars(
+        _with_places(select(Practice).where(Practice.id.in_([s.id for s in found]))))}
+    for suggestion in found:
+        suggestion.practice = loaded.get(suggestion.id)
+    return [s for s in found if s.practice is not None]
+
+
+# --- interest -----------------------------------------------------------------------------
+
+
+def interest_of(user, practice: Practice) -> PracticeInterest | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(select(PracticeInterest).where(
+        PracticeInterest.practice_id == practice.id, PracticeInterest.user_id == user.id))
+
+
+def interests_in(practice: Practice) -> list[PracticeInterest]:
+    query = (select(PracticeInterest).where(PracticeInterest.practice_id == practice.id)
+             .options(joinedload(PracticeInterest.user))
+             .order_by(PracticeInterest.created_at, PracticeInterest.id))
+    return list(db.session.scalars(query))
+
+
+def express_interest(user, practice: Practice, message: str) -> PracticeInterest | None:
+    """Record the member's interest and tell the author; None if they had already said so."""
+    message = (message or "").strip()
+    if len(message) > MESSAGE_MAX:
+        raise ValidationError("message", _("The message can be at most %(n)s characters long.",
+                                           n=MESSAGE_MAX))
+    if practice.author_id == user.id:
+        raise ValidationError("message", _("This is your own practice."))
+    if practice.status == CLOSED:
+        raise ValidationError("message", _("This practice is closed."))
+    if interest_of(user, practice) is not None:
+        return None
+    interest = PracticeInterest(practice_id=practice.id, user_id=user.id, message=message,
+                                created_at=utcnow())
+    try:
+        with db.session.begin_nested():
+            db.session.add(interest)
+    except IntegrityError:
+        return None
+    _move_interest_count(practice, +1)
+    refresh_adopters(practice)
+    _tell_author(practice, user, message)
+    return interest
+
+
+def _move_interest_count(practice: Practice, step: int) -> None:
+    db.session.execute(update(Practice).where(Practice.id == practice.id)
+                       .values(interest_count=Practice.interest_count + step))
+    db.session.refresh(practice, ["interest_count"])
+
+
+# i18n: subject of the mail to a practice's author; %(name)s is the member who wrote.
+HELP_SUBJECT = _l("%(name)s can help with your practice")
+INTEREST_SUBJECT = _l("%(name)s is interested in your practice")
+
+
+def _tell_author(practice: Practice, member, message: str) -> None:
+    author = practice.author
+    if author is None or not author.email or author.is_deleted:
+        return
+    language = author.preferred_language or current_app.config["BABEL_DEFAULT_LOCALE"]
+    subject = HELP_SUBJECT if practice.kind == SEEK else INTEREST_SUBJECT
+    with force_locale(language):
+        body = render_template(
+            "practices/mail/interest.txt", practice=practice, member=member, message=message,
+            link=url_for("practices.show", practice_id=practice.id, _external=True))
+        queue_mail(author.email, str(subject % {"name": member.display_name}), body)
+
+
+# --- matched ------------------------------------------------------------------------------
+
+
+def match_options(practice: Practice, suggestions) -> dict:
+    """What the author may name as the answer: the members who came forward, and the
+    suggested practices, the related ones and those of the members who came forward."""
+    interests = interests_in(practice)
+    members = [i.user for i in interests if not i.user.is_deleted]
+    ids = [s.practice.id for s in suggestions]
+    authored = select(Practice.id).where(
+        Practice.author_id.in_([m.id for m in members]),
+        Practice.visibility == visibility.PUBLISHED, Practice.id != practice.id)
+    ids += list(db.session.scalars(authored))
+    ids += [p.id for p in related_practices(practice, None)]
+    if practice.matched_practice_id:
+        ids.append(practice.matched_practice_id)
+    rows = {p.id: p for p in db.session.scalars(select(Practice).where(Practice.id.in_(ids)))}
+    return {"practices": [rows[i] for i in dict.fromkeys(ids) if i in rows],
+            "members": members}
+
+
+def mark_matched(actor, practice: Practice, answer_practice_id: int | None,
+                 answer_user_id: int | None) -> Practice:
+    """Status matched, naming the practice or the member (or both) that answered it."""
+    if not answer_practice_id and not answer_user_id:
+        raise ValidationError("answer_practice",
+                              _("Name the practice or the member that answered it."))
+    answer = None
+    if answer_practice_id:
+        answer = db.session.get(Practice, answer_practice_id)
+        if answer is None or answer.id == practice.id or not can_see(actor, answer):
+            raise ValidationError("answer_practice", _("Choose a practice from the list."))
+    member = None
+    if answer_user_id:
+        member = db.session.get(User, answer_user_id)
+        came_forward = member is not None and db.session.scalar(select(PracticeInterest.id).where(
+            PracticeInterest.practice_id == practice.id,
+            PracticeInterest.user_id == member.id)) is not None
+        if not came_forward:
+            raise ValidationError("answer_user", _("Choose a member from the list."))
+    previous = practice.matched_practice
+    practice.status = MATCHED
+    practice.matched_practice = answer
+    practice.matched_user = member
+    practice.matched_at = utcnow()
+    db.session.flush()
+    for touched in {p for p in (previous, answer) if p is not None}:
+        refresh_adopters(touched)
+    return practice
+
+
+# --- adopters -----------------------------------------------------------------------------
+
+
+def adopting_administrations(practice: Practice) -> set[int]:
+    """The public administrations that adopted this practice or asked for it.
+
+    - its own organisation, on a seek (it asks for it) or a story (it applied it);
+    - the organisations of members who said "I'm interested" in an offer or a story;
+    - the organisations of published practices marked matched naming this one (they took it
+      up: a seek answered by this offer, say).
+    """
+    found = set()
+    own = practice.organisation
+    if practice.kind in (SEEK, STORY) and own is not None and own.kind == PUBLIC_ADMINISTRATION:
+        found.add(own.id)
+    public = Organisation.kind == PUBLIC_ADMINISTRATION
+    if practice.kind != SEEK:
+        found.update(db.session.scalars(
+            select(Organisation.id).join(User, User.organisation_id == Organisation.id)
+            .join(PracticeInterest, PracticeInterest.user_id == User.id)
+            .where(PracticeInterest.practice_id == practice.id, public)))
+    found.update(db.session.scalars(
+        select(Organisation.id).join(Practice, Practice.organisation_id == Organisation.id)
+        .where(Practice.matched_practice_id == practice.id,
+               Practice.visibility == visibility.PUBLISHED, public)))
+    return found
+
+
+def refresh_adopters(practice: Practice) -> None:
+    db.session.flush()
+    practice.adopter_count = len(adopting_administrations(practice))
+    db.session.flush()
+
+
+# --- account export and erasure -----------------------------------------------------------
+
+
+def practices_of(user) -> list[Practice]:
+    return list(db.session.scalars(select(Practice).where(Practice.author_id == user.id)
+                                   .order_by(Practice.id)))
+
+
+@accounts.exporter
+def export_practices(user) -> tuple[str, list]:
+    """The practices a member wrote, for the account export."""
+    return "practices", [
+        {"id": p.id, "kind": p.kind, "title": p.title, "summary": p.summary, "body": p.body,
+         "themes": p.theme_codes, "language": p.language, "status": p.status,
+         "visibility": p.visibility, "created_at": p.created_at.isoformat()}
+        for p in practices_of(user)]
+
+
+@accounts.exporter
+def export_interests(user) -> tuple[str, list]:
+    """The interest a member expressed, with their messages."""
+    query = (select(PracticeInterest).where(PracticeInterest.user_id == user.id)
+             .order_by(PracticeInterest.id))
+    return "practice_interests", [
+        {"practice_id": i.practice_id, "message": i.message,
+         "created_at": i.created_at.isoformat()} for i in db.session.scalars(query)]
+
+
+@accounts.eraser
+def erase_interests(user) -> None:
+    """A former member's messages go; their practices stay, as contributions do."""
+    interests = list(db.session.scalars(select(PracticeInterest)
+                                        .where(PracticeInterest.user_id == user.id)))
+    for interest in interests:
+        practice = interest.practice
+        db.session.delete(interest)
+        db.session.flush()
+        _move_interest_count(practice, -1)
+        refresh_adopters(practice)
+
+
+# --- attachment owners --------------------------------------------------------------------
+
+
+def _practice_url(practice: Practice) -> str:
+    return url_for("practices.show", practice_id=practice.id)
+
+
+attachments.register_owner("practice", lambda pid: db.session.get(Practice, pid), can_see,
+                           _practice_url)

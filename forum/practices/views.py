@@ -1,0 +1,224 @@
+"""Practice pages: the list, a practice with its matches, writing, interest and "matched"."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from forum.core import attachment_services as attachments
+from forum.core.themes import THEMES
+from forum.core.uploads import UploadError
+from forum.extensions import db, login_manager
+from forum.practices import permissions, services
+from forum.practices.forms import InterestForm, MatchedForm, PracticeForm
+from forum.practices.models import KIND_DESCRIPTIONS, KINDS, LANGUAGES, SEEK, STATUSES
+
+bp = Blueprint("practices", __name__)
+
+FILTERS = ("kind", "theme", "city", "status", "language")
+UPLOAD_ENDPOINTS = {"practices.create", "practices.edit"}
+
+
+@bp.url_value_preprocessor
+def _upload_body_limit(endpoint, values):
+    if endpoint in UPLOAD_ENDPOINTS:
+        attachments.widen_body_limit(endpoint, values)
+
+
+def _page_arg() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        abort(400)
+    return int(raw)
+
+
+def _form_error(form, error) -> None:
+    if isinstance(error, UploadError):
+        form.attachments.errors = [*form.attachments.errors, str(error)]
+        return
+    field = getattr(form, error.field, None)
+    if field is None:
+        flash(error.message, "danger")
+    else:
+        field.errors = [*field.errors, error.message]
+
+
+# --- pages --------------------------------------------------------------------------------
+
+
+@bp.get("/practices/")
+def index():
+    chosen = {key: request.args.get(key) or None for key in FILTERS}
+    q = (request.args.get("q") or "").strip()[:300]
+    try:
+        filters = services.resolve_filters(**chosen)
+    except services.UnknownFilter:
+        abort(400)
+    practices = services.list_practices(current_user, _page_arg(), q=q or None, **filters)
+    return render_template("practices/index.html", practices=practices, chosen=chosen, q=q,
+                           city_options=services.filter_options())
+
+
+@bp.get("/practices/<int:practice_id>")
+def show(practice_id: int):
+    practice = services.practice_by_id(practice_id, current_user) or abort(404)
+    return _page(practice)
+
+
+def _page(practice, status: int = 200, **forms):
+    """The practice page; a refused form comes back in `forms` with its messages."""
+    suggestions = services.suggestions_for(practice)
+    interest = services.interest_of(current_user, practice)
+    forms.setdefault("interest_form", InterestForm(formdata=None))
+    if "matched_form" not in forms and permissions.can_mark_matched(current_user, practice):
+        forms["matched_form"] = _matched_form(practice, suggestions, formdata=None)
+    return render_template(
+        "practices/show.html", practice=practice, suggestions=suggestions, interest=interest,
+        interests=(services.interests_in(practice)
+                   if permissions.sees_contacts_of_interested(current_user, practice) else []),
+        sees_author_contact=permissions.sees_author_contact(current_user, interest),
+        related=services.related_practices(practice, current_user),
+        files=attachments.attachments_of("practice", practice.id),
+        **{"matched_form": None, **forms}), status
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def _practice_form(**kwargs) -> PracticeForm:
+    form = PracticeForm(**kwargs)
+    choices = services.form_choices(current_user)
+    form.city.choices = [(0, _("— no city —")), *choices["cities"]]
+    form.organisation.choices = [(0, _("— no organisation —")), *choices["organisations"]]
+    form.twinning.choices = [(0, _("— no twinning —")), *choices["twinnings"]]
+    return form
+
+
+def _save(form, practice=None):
+    """Validate and call the service; the saved practice, or None to show the form again."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        if practice is None:
+            practice = services.create_practice(current_user, form.service_data(),
+                                                form.attachments.data)
+        else:
+            services.update_practice(current_user, practice, form.service_data(),
+                                     form.attachments.data)
+    except (services.ValidationError, UploadError) as error:
+        db.session.rollback()
+        _form_error(form, error)
+        return None
+    db.session.commit()
+    return practice
+
+
+@bp.route("/practices/new", methods=["GET", "POST"])
+def create():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not permissions.can_create_practice(current_user):
+        abort(403)
+    kind = request.args.get("kind")
+    form = _practice_form(data={
+        "kind": kind if kind in KINDS else None,
+        "language": _current_language(),
+        "city": current_user.city_id or 0, "organisation": current_user.organisation_id or 0})
+    practice = _save(form)
+    if practice is not None:
+        flash(_("Your practice is published."), "success")
+        return redirect(url_for(".show", practice_id=practice.id))
+    return render_template("practices/form.html", form=form, practice=None, files=[])
+
+
+def _current_language() -> str:
+    from forum.core.i18n import current_language
+
+    language = current_language()
+    return language if language in LANGUAGES else "it"
+
+
+@bp.route("/practices/<int:practice_id>/edit", methods=["GET", "POST"])
+def edit(practice_id: int):
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    practice = services.practice_by_id(practice_id, current_user) or abort(404)
+    if not permissions.can_edit_practice(current_user, practice):
+        abort(403)
+    form = _practice_form(data={
+        "kind": practice.kind, "title": practice.title, "summary": practice.summary,
+        "body": practice.body, "themes": practice.theme_codes, "language": practice.language,
+        "status": practice.status, "city": practice.city_id or 0,
+        "organisation": practice.organisation_id or 0, "twinning": practice.twinning_id or 0,
+        "related": ", ".join(str(i) for i in services.related_ids(practice))})
+    if _save(form, practice) is not None:
+        flash(_("The practice was saved."), "success")
+        return redirect(url_for(".show", practice_id=practice.id))
+    return render_template("practices/form.html", form=form, practice=practice,
+                           files=attachments.attachments_of("practice", practice.id))
+
+
+# --- interest and matched -----------------------------------------------------------------
+
+
+@bp.post("/practices/<int:practice_id>/interest")
+def interest(practice_id: int):
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    practice = services.practice_by_id(practice_id, current_user) or abort(404)
+    if not permissions.can_express_interest(current_user, practice):
+        abort(403)
+    form = InterestForm()
+    if form.validate_on_submit():
+        try:
+            done = services.express_interest(current_user, practice, form.message.data)
+        except services.ValidationError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            if done is None:
+                flash(_("You had already come forward for this practice."), "info")
+            else:
+                flash(_("The author has been told by e-mail. You can now see each other's "
+                        "e-mail address and organisation on this page."), "success")
+            return redirect(url_for(".show", practice_id=practice.id))
+    return _page(practice, 200, interest_form=form)
+
+
+def _matched_form(practice, suggestions, **kwargs) -> MatchedForm:
+    options = services.match_options(practice, suggestions)
+    form = MatchedForm(**kwargs)
+    form.answer_practice.choices = [(0, _("— no practice —"))] + [
+        (p.id, f"{p.kind_label}: {p.title}") for p in options["practices"]]
+    form.answer_user.choices = [(0, _("— no member —"))] + [
+        (m.id, m.display_name) for m in options["members"]]
+    return form
+
+
+@bp.post("/practices/<int:practice_id>/matched")
+def matched(practice_id: int):
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    practice = services.practice_by_id(practice_id, current_user) or abort(404)
+    if not permissions.can_mark_matched(current_user, practice):
+        abort(403)
+    form = _matched_form(practice, services.suggestions_for(practice))
+    if form.validate_on_submit():
+        try:
+            services.mark_matched(current_user, practice, form.answer_practice.data,
+                                  form.answer_user.data)
+        except services.ValidationError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The practice is marked as matched."), "success")
+            return redirect(url_for(".show", practice_id=practice.id))
+    return _page(practice, 200, matched_form=form)
+
+
+@bp.app_context_processor
+def _template_helpers():
+    return {"practice_kinds": KINDS, "practice_kind_descriptions": KIND_DESCRIPTIONS,
+            "practice_statuses": STATUSES, "practice_languages": LANGUAGES,
+            "practice_themes": THEMES, "practice_can": permissions.TEMPLATE_PREDICATES,
+            "seek_kind": SEEK}
