@@ -30,10 +30,17 @@ class NavItem:
         return None
 
 
-# The main navigation, in order. Later packages append their entry here (Twinnings, Networks,
-# Cities, Practices, Calls); an entry whose endpoint is not registered is simply not shown.
+# The main navigation, in order. Later packages add their entry here (Practices, Calls…);
+# an entry whose endpoint is not registered is simply not shown.
 MAIN_NAV: list[NavItem] = [
     NavItem("core.home", _l("Home")),
+    NavItem("twinnings.index", _l("Twinnings"), ("twinnings.",)),
+    NavItem("places.networks", _l("Networks"),
+            ("places.network", "places.new_network", "places.edit_network")),
+    NavItem("places.cities", _l("Cities"),
+            ("places.city", "places.new_city", "places.edit_city", "places.project",
+             "places.new_project", "places.edit_project")),
+    NavItem("calls.index", _l("Calls"), ("calls.",)),
     NavItem("accounts.members", _l("Members"), ("accounts.member",)),
 ]
 
