@@ -30,8 +30,8 @@ class NavItem:
         return None
 
 
-# The main navigation, in order. Later packages add their entry here (Practices, Calls…);
-# an entry whose endpoint is not registered is simply not shown.
+# The main navigation, in order. A package adds its entry here; an entry whose endpoint is
+# not registered (yet) is simply not shown.
 MAIN_NAV: list[NavItem] = [
     NavItem("core.home", _l("Home")),
     NavItem("twinnings.index", _l("Twinnings"), ("twinnings.",)),
@@ -40,6 +40,7 @@ MAIN_NAV: list[NavItem] = [
     NavItem("places.cities", _l("Cities"),
             ("places.city", "places.new_city", "places.edit_city", "places.project",
              "places.new_project", "places.edit_project")),
+    NavItem("practices.index", _l("Practices"), ("practices.",)),
     NavItem("calls.index", _l("Calls"), ("calls.",)),
     NavItem("accounts.members", _l("Members"), ("accounts.member",)),
 ]

@@ -154,3 +154,12 @@ def test_no_inline_script_style_or_event_handlers(client, make_user, login):
         for el in soup.find_all(True):
             assert "style" not in el.attrs, (url, el.name)
             assert not [a for a in el.attrs if a.startswith("on")], (url, el.name)
+
+
+def test_navigation_lists_each_entry_once_in_order(client):
+    endpoints = [item.endpoint for item in templating.MAIN_NAV]
+    assert len(endpoints) == len(set(endpoints))
+    assert endpoints[0] == "core.home" and endpoints[-1] == "accounts.members"
+    nav = page(client.get("/?lang=en")).find("nav", attrs={"aria-label": "Main navigation"})
+    labels = [a.get_text(strip=True) for a in nav.find_all("a")]
+    assert len(labels) == len(set(labels))
