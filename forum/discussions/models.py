@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from forum.accounts.models import User
 from forum.core.db import UTCDateTime, utcnow
@@ -68,5 +68,7 @@ class Post(VisibilityMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    discussion: Mapped[Discussion] = relationship(backref="posts")
+    discussion: Mapped[Discussion] = relationship(
+        backref=backref("posts", order_by="Post.number")
+    )
     author: Mapped[User | None] = relationship(lazy="joined")

@@ -1,6 +1,16 @@
 """Discussion pages: the thread, replying, quoting, editing, deleting, staff pin and lock."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
@@ -11,7 +21,7 @@ from forum.core.visibility import can_see
 from forum.discussions import permissions, services
 from forum.discussions.forms import ActionForm, DiscussionForm, EditPostForm, PostForm, StateForm
 from forum.discussions.models import Discussion, Post
-from forum.extensions import db
+from forum.extensions import db, limiter
 
 bp = Blueprint("discussions", __name__)
 
@@ -24,6 +34,26 @@ UPLOAD_ENDPOINTS = {"discussions.reply", "discussions.create", "discussions.edit
 def _upload_body_limit(endpoint, values):
     if endpoint in UPLOAD_ENDPOINTS:
         attachments.widen_body_limit(endpoint, values)
+
+
+# Overridable with the FORUM_RATELIMIT_POST setting.
+POSTING_LIMIT = "10 per minute; 100 per hour"
+
+
+def _poster_key() -> str:
+    # Per member, so colleagues behind one office address don't share a budget.
+    if current_user.is_authenticated:
+        return f"member:{current_user.id}"
+    return get_remote_address()
+
+
+def _posting_limit():
+    """Rate limit on publishing replies and discussions; previews publish nothing and are free."""
+    return limiter.limit(
+        lambda: current_app.config.get("FORUM_RATELIMIT_POST", POSTING_LIMIT),
+        key_func=_poster_key, methods=["POST"],
+        exempt_when=lambda: "preview" in request.form,
+    )
 
 
 def _form_error(form, error: Exception) -> None:
@@ -45,6 +75,7 @@ def show(discussion_id: int):
 
 
 @bp.post("/discussions/<int:discussion_id>/reply")
+@_posting_limit()
 @login_required
 def reply(discussion_id: int):
     discussion = _load_discussion(discussion_id)
@@ -88,6 +119,7 @@ def _render_thread(discussion: Discussion, page: int | None, form: PostForm, pre
 # --- starting a discussion ------------------------------------------------------------------
 
 @bp.route("/discussions/new", methods=["GET", "POST"])
+@_posting_limit()
 @login_required
 def create():
     space = _space_arg()

@@ -128,8 +128,8 @@ def test_quote_prefills_the_reply_box(client, login, make_user, thread):
     login(make_user("bruno"))
     first = thread.post(1)
     soup = page(client.get(thread.url))
-    quote_link = soup.find(id="post-1").find("a", string="Quote") or soup.find(
-        id="post-1").find("a", href=lambda h: h and "quote=" in h)
+    quote_link = soup.find(id="post-1").find("a", href=lambda h: h and "quote=" in h)
+    assert quote_link.get_text(" ").startswith("Quote")
     assert quote_link["href"].endswith("#reply")
     response = client.get(quote_link["href"])
     box = page(response).find("textarea", attrs={"name": "body"}).get_text()
@@ -429,3 +429,33 @@ def test_deleted_post_attachment_is_not_served(app, client, login, make_user, th
     href = page(response).find(id="post-2").find("a", string="a.pdf")["href"]
     submit(client, f"/posts/{thread.post(2).id}/delete", {}, form_url=thread.url)
     assert client.get(href).status_code == 404
+
+
+@pytest.fixture
+def limited_app(_app, test_config):
+    """A second app with rate limits on (the limiter is one object shared by every app)."""
+    from forum import create_app
+    from forum.extensions import limiter
+
+    app = create_app({**test_config, "RATELIMIT_ENABLED": True,
+                      "FORUM_RATELIMIT_POST": "3 per minute"})
+    limiter.reset()
+    try:
+        yield app
+    finally:
+        limiter.enabled = False
+        limiter.reset()
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_posting_is_rate_limited_but_previews_are_not(limited_app):
+    client = limited_app.test_client()
+    token = csrf_from(client.get("/auth/login"))
+    data = {"csrf_token": token, "body": "x"}
+    previews = [client.post("/discussions/999999/reply", data={**data, "preview": "1"})
+                for _ in range(4)]
+    assert 429 not in [r.status_code for r in previews]
+    codes = [client.post("/discussions/999999/reply", data=data).status_code for _ in range(4)]
+    assert 429 not in codes[:3] and codes[3] == 429
+    assert client.get("/discussions/999999").status_code == 404
