@@ -6,6 +6,7 @@ from sqlalchemy import text
 from forum.accounts import services as accounts
 from forum.discussions import services as discussions
 from forum.extensions import db
+from forum.practices import services as practices
 from forum.twinnings import services as twinnings
 
 bp = Blueprint("core", __name__)
@@ -15,7 +16,8 @@ bp = Blueprint("core", __name__)
 def home():
     return render_template("core/home.html", latest_members=accounts.latest_members(8),
                            latest_discussions=discussions.latest_discussions(6, current_user),
-                           latest_twinnings=twinnings.latest_twinnings(3, current_user))
+                           latest_twinnings=twinnings.latest_twinnings(3, current_user),
+                           latest_practices=practices.latest_practices(current_user, 4))
 
 
 @bp.get("/privacy")

@@ -320,7 +320,8 @@ def interests_in(practice: Practice) -> list[PracticeInterest]:
     return list(db.session.scalars(query))
 
 
-def express_interest(user, practice: Practice, message: str) -> PracticeInterest | None:
+def express_interest(user, practice: Practice, message: str, *,
+                     notify: bool = True) -> PracticeInterest | None:
     """Record the member's interest and tell the author; None if they had already said so."""
     message = (message or "").strip()
     if len(message) > MESSAGE_MAX:
@@ -341,7 +342,8 @@ def express_interest(user, practice: Practice, message: str) -> PracticeInterest
         return None
     _move_interest_count(practice, +1)
     refresh_adopters(practice)
-    _tell_author(practice, user, message)
+    if notify:
+        _tell_author(practice, user, message)
     return interest
 
 

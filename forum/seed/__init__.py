@@ -11,6 +11,7 @@ from datetime import datetime
 
 from forum.core.db import utcnow
 from forum.seed import accounts, places, twinnings
+from forum.seed import practices
 
 
 @dataclass
@@ -36,6 +37,7 @@ STEPS: list[tuple[str, Step]] = [
     ("networks", twinnings.seed_networks),
     ("twinnings", twinnings.seed_twinnings),
     ("lecce", twinnings.seed_lecce),
+    ("practices", practices.seed_practices),
 ]
 
 
