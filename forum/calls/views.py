@@ -160,15 +160,15 @@ def delete_search(search_id: int):
 def unsubscribe(token: str):
     """From a reminder or alert e-mail, without signing in: one button stops that mail."""
     row = services.subscription_for(token)
+    # Read before the row goes: the page names what was stopped.
+    names = {"row": row, "call": _subscription_call(row), "search": _subscription_search(row)}
     form = FlaskForm()
     if row is not None and form.validate_on_submit():
         services.unsubscribe(token)
         db.session.commit()
-        return render_template("calls/unsubscribe.html", done=True, row=row,
-                               call=_subscription_call(row), search=_subscription_search(row))
-    return render_template("calls/unsubscribe.html", done=False, row=row, form=form,
-                           call=_subscription_call(row), search=_subscription_search(row)), \
-        200 if row is not None else 410
+        return render_template("calls/unsubscribe.html", done=True, **names)
+    status = 200 if row is not None else 410
+    return render_template("calls/unsubscribe.html", done=False, form=form, **names), status
 
 
 def _subscription_call(row):
@@ -328,9 +328,12 @@ def rome_time(value) -> str:
     return format_datetime(value, "d MMMM y, HH:mm") if value else ""
 
 
-@bp.app_context_processor
-def _template_helpers():
-    return {"call_statuses": STATUSES, "call_levels": LEVELS, "call_applicants": APPLICANTS,
-            "call_themes": THEMES, "can_call": TEMPLATE_PREDICATES, "call_time_left": time_left,
-            "rome_time": rome_time, "describe_call_search": services.describe_search,
-            "call_search_args": lambda search: services.search_filters(search).query_args()}
+@bp.record_once
+def _template_helpers(state):
+    # Globals rather than a context processor: imported macros (call_row on the home page)
+    # see globals but not the context.
+    state.app.jinja_env.globals.update(
+        call_statuses=STATUSES, call_levels=LEVELS, call_applicants=APPLICANTS,
+        call_themes=THEMES, can_call=TEMPLATE_PREDICATES, call_time_left=time_left,
+        rome_time=rome_time, describe_call_search=services.describe_search,
+        call_search_args=lambda search: services.search_filters(search).query_args())

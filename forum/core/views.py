@@ -4,6 +4,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from forum.accounts import services as accounts
+from forum.calls import services as calls
 from forum.discussions import services as discussions
 from forum.extensions import db
 from forum.practices import services as practices
@@ -17,7 +18,8 @@ def home():
     return render_template("core/home.html", latest_members=accounts.latest_members(8),
                            latest_discussions=discussions.latest_discussions(6, current_user),
                            latest_twinnings=twinnings.latest_twinnings(3, current_user),
-                           latest_practices=practices.latest_practices(current_user, 4))
+                           latest_practices=practices.latest_practices(current_user, 4),
+                           closing_calls=calls.closing_soon(current_user, 4))
 
 
 @bp.get("/privacy")

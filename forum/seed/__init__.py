@@ -11,6 +11,7 @@ from datetime import datetime
 
 from forum.core.db import utcnow
 from forum.seed import accounts, places, twinnings
+from forum.seed import calls
 from forum.seed import practices
 
 
@@ -37,6 +38,7 @@ STEPS: list[tuple[str, Step]] = [
     ("networks", twinnings.seed_networks),
     ("twinnings", twinnings.seed_twinnings),
     ("lecce", twinnings.seed_lecce),
+    ("calls", calls.seed_calls),
     ("practices", practices.seed_practices),
 ]
 
