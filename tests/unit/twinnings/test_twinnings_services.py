@@ -1,0 +1,128 @@
+"""Twinning rules: cities and roles, slugs, membership counts, event times, export/erase."""
+from datetime import datetime
+
+import pytest
+
+from forum.extensions import db
+from forum.places import services as places
+from forum.places.services import ValidationError
+from forum.twinnings import services
+
+
+@pytest.fixture
+def cities(ctx):
+    return [places.create_city(None, {"name": n}) for n in ("Bergamo", "Lecce", "Matera")]
+
+
+def data(cities, roles, **extra):
+    return {"title": "Gemellaggio di prova", "description": "", "objectives": "",
+            "results": "", **extra,
+            "cities": [{"city": c, "role": r} for c, r in zip(cities, roles)]}
+
+
+def user(name, confirmed=True):
+    from forum.accounts.services import create_user
+
+    return create_user(name, f"{name}@example.org", "x" * 12, confirmed=confirmed)
+
+
+@pytest.mark.parametrize("roles, message", [
+    (["transferring"], "at least two cities"),
+    (["transferring", "transferring"], "one beneficiary"),
+    (["beneficiary", "beneficiary", "beneficiary"], "one transferring"),
+])
+def test_cities_and_roles_are_checked(cities, roles, message):
+    with pytest.raises(ValidationError) as error:
+        services.create_twinning(None, data(cities, roles))
+    assert error.value.field == "cities" and message in error.value.message
+
+
+def test_a_city_cannot_appear_twice(cities):
+    rows = data(cities, [])
+    rows["cities"] = [{"city": cities[0], "role": "transferring"},
+                      {"city": cities[0], "role": "beneficiary"}]
+    with pytest.raises(ValidationError, match="only once"):
+        services.create_twinning(None, rows)
+
+
+def test_slug_is_made_from_the_title_and_must_be_free(cities):
+    first = services.create_twinning(None, data(cities, ["transferring", "beneficiary"]))
+    assert first.slug == "gemellaggio-di-prova"
+    with pytest.raises(ValidationError) as error:
+        services.create_twinning(None, data(cities, ["transferring", "beneficiary"]))
+    assert error.value.field == "slug"
+    with pytest.raises(ValidationError):
+        services.create_twinning(None, data(cities, ["transferring", "beneficiary"], slug="new"))
+
+
+def test_creating_a_twinning_opens_its_general_discussion(cities):
+    from forum.discussions.models import Discussion
+
+    staff = user("curatrice")
+    twinning = services.create_twinning(staff, data(cities, ["transferring", "beneficiary"]))
+    general = db.session.scalar(db.select(Discussion).where(Discussion.twinning_id == twinning.id))
+    assert general.is_general and general.author_id == staff.id
+
+
+def test_editing_changes_roles_and_cities(cities):
+    twinning = services.create_twinning(None, data(cities[:2], ["transferring", "beneficiary"]))
+    services.update_twinning(None, twinning, data(
+        [cities[1], cities[2], cities[0]], ["transferring", "beneficiary", "beneficiary"]))
+    assert {(link.city.name, link.role) for link in twinning.cities} == {
+        ("Lecce", "transferring"), ("Matera", "beneficiary"), ("Bergamo", "beneficiary")}
+
+
+def test_join_and_leave_keep_the_count(cities):
+    twinning = services.create_twinning(None, data(cities, ["transferring", "beneficiary"]))
+    anna, bruno = user("anna.test"), user("bruno.test")
+    assert services.join(anna, twinning) and services.join(bruno, twinning)
+    assert not services.join(anna, twinning)
+    assert twinning.participant_count == 2
+    assert [u.username for u in services.latest_participants(twinning)] == ["bruno.test",
+                                                                            "anna.test"]
+    assert services.leave(anna, twinning) and not services.leave(anna, twinning)
+    assert twinning.participant_count == 1
+
+
+def test_export_and_erase_cover_memberships_and_attachments(cities):
+    from forum.accounts import services as accounts
+    from forum.core import attachment_services as attachments
+
+    twinning = services.create_twinning(None, data(cities, ["transferring", "beneficiary"]))
+    member = user("carla.test")
+    services.join(member, twinning)
+    pdf = attachments.CheckedFile("nota.pdf", "pdf", "application/pdf", b"%PDF-1.4\n%%EOF")
+    attachments.store(member, "twinning", twinning.id, [pdf])
+    exported = accounts.export_data(member)
+    assert exported["twinning_memberships"][0]["slug"] == twinning.slug
+    assert exported["attachments"][0]["name"] == "nota.pdf"
+    accounts.erase_member(member)
+    assert twinning.participant_count == 0
+    assert services.participations_of(member) == []
+    # the file stays, as a contribution
+    assert len(attachments.attachments_of("twinning", twinning.id)) == 1
+
+
+def test_event_times_are_italian_wall_clock_stored_in_utc(cities):
+    twinning = services.create_twinning(None, data(cities, ["transferring", "beneficiary"]))
+    summer = services.create_event(None, twinning, {
+        "title": "Estate", "starts_at": datetime(2026, 7, 1, 10, 0),
+        "ends_at": datetime(2026, 7, 1, 12, 0)})
+    winter = services.create_event(None, twinning, {
+        "title": "Inverno", "starts_at": datetime(2026, 1, 15, 10, 0),
+        "ends_at": datetime(2026, 1, 15, 12, 0)})
+    assert summer.starts_at.hour == 8 and winter.starts_at.hour == 9
+    assert services.utc_to_rome(summer.starts_at) == datetime(2026, 7, 1, 10, 0)
+    assert summer.is_live(summer.starts_at) and not summer.is_live(summer.ends_at)
+    with pytest.raises(ValidationError):
+        services.create_event(None, twinning, {
+            "title": "Al contrario", "starts_at": datetime(2026, 7, 1, 10, 0),
+            "ends_at": datetime(2026, 7, 1, 9, 0)})
+
+
+def test_unknown_filters_raise(ctx):
+    for arguments in ({"city": "atlantide", "network": None, "status": None},
+                      {"city": None, "network": "nessuna", "status": None},
+                      {"city": None, "network": None, "status": "dormiente"}):
+        with pytest.raises(services.UnknownFilter):
+            services.resolve_filters(**arguments)
