@@ -125,7 +125,7 @@ def test_seed_demo_loads_the_demo_data_and_running_it_again_adds_nothing(app, cl
     assert second.exit_code == 0, second.output
 
     assert seeded_rows(app) == rows
-    assert rows["cities"] == ["bergamo", "lecce"]
+    assert {"bergamo", "lecce"} <= set(rows["cities"])
     assert {"Comune di Lecce", "Università del Salento", "Energia Media",
             "CNR – Consiglio Nazionale delle Ricerche",
             "TSCAI – The Smart City Association Italy"} <= set(rows["organisations"])
