@@ -23,10 +23,23 @@ from forum.extensions import db
 from forum.notifications.services import queue_mail
 from forum.places.models import City, Organisation
 from forum.practices import matching
-from forum.practices.models import (CLOSED, IN_PROGRESS, KINDS, LANGUAGES, MATCHED, MESSAGE_MAX,
-                                    OFFER, OPEN,
-                                    SEEK, STATUSES, STORY, SUMMARY_MAX, Practice, PracticeInterest,
-                                    PracticeLink)
+from forum.practices.models import (
+    CLOSED,
+    IN_PROGRESS,
+    KINDS,
+    LANGUAGES,
+    MATCHED,
+    MESSAGE_MAX,
+    OFFER,
+    OPEN,
+    SEEK,
+    STATUSES,
+    STORY,
+    SUMMARY_MAX,
+    Practice,
+    PracticeInterest,
+    PracticeLink,
+)
 from forum.twinnings.models import Twinning
 
 PER_PAGE = 20

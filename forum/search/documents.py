@@ -275,3 +275,7 @@ def _register_calls() -> None:
 
 
 _register_calls()
+
+# Practices register beside their models (forum/practices/search.py); imported here so the
+# registry knows them wherever it is first read.
+from forum.practices import search as _practices  # noqa: E402, F401

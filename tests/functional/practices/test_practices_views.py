@@ -1,12 +1,13 @@
 """The practice pages as visitors, members, authors and staff see them."""
-from sqlalchemy import select
 
 from forum.extensions import db
 from forum.practices import services
-from forum.practices.models import Practice, PracticeInterest
+from forum.practices.models import Practice
+from tests import querycount
 from tests.helpers import page, submit, text_of
 from tests.practice_data import load_fixture, place, public_administration
-from tests.querycount import count_queries  # noqa: F401
+
+count_queries = querycount.count_queries  # the fixture, for this module's tests
 
 
 def _new_practice(app, author_id=None, **data):
