@@ -4,8 +4,7 @@ Folding happens before stemming, so `citta` and `città` reach the stemmer as th
 and always stem alike; stop words are removed before folding, while they still match the
 stop lists (which spell `è`, `più`, `perché` with their accents).
 """
-from whoosh.analysis import (CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter,
-                             StopFilter)
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.lang import stopwords_for_language
 from whoosh.support.charset import accent_map
 

@@ -17,7 +17,7 @@ from whoosh import query as wq
 from whoosh.qparser import AndGroup, MultifieldParser, plugins
 
 from forum.core import visibility
-from forum.search import indexer, registry
+from forum.search import indexer
 from forum.search.analysis import fold
 from forum.search.indexer import SearchUnavailable
 from forum.search.schema import PARSED_FIELDS, unpack_facets
@@ -240,7 +240,7 @@ class WhooshBackend(SearchBackend):
 
     def search(self, request: SearchRequest, user) -> SearchResult:
         text = clean_query(request.q)
-        for attempt in range(READ_ATTEMPTS):
+        for _attempt in range(READ_ATTEMPTS):
             try:
                 searcher = _cached_searcher(self.store.current_path())
                 return self._search(searcher, text, request, user)

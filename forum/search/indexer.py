@@ -289,7 +289,8 @@ def fields_of(doc_type: str, key: str, doc: registry.Document) -> dict:
     return fields
 
 
-_ITALIAN_HINTS = frozenset("il lo la gli le di del della che per con non una sono è nel alla".split())
+_ITALIAN_HINTS = frozenset(
+    "il lo la gli le di del della che per con non una sono è nel alla".split())
 _ENGLISH_HINTS = frozenset("the of and to in is that for with on are this by from as".split())
 
 

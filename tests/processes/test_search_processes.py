@@ -14,7 +14,6 @@ from forum.search import services
 from forum.search.indexer import IndexStore
 
 
-
 def start(*args):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen([sys.executable, "-m", "tests.processes._workers", *map(str, args)],

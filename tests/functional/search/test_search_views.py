@@ -3,8 +3,11 @@ import pytest
 
 from forum.discussions.models import Post
 from forum.extensions import db
-from tests.helpers import login, make_user, page, text_of  # noqa: F401
-from tests.search_support import make_content, search_index  # noqa: F401
+from tests import search_support
+from tests.helpers import page, text_of
+from tests.search_support import make_content
+
+search_index = search_support.search_index
 
 
 def result_titles(response):

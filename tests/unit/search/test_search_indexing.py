@@ -7,7 +7,10 @@ from forum.extensions import db
 from forum.search import indexer, services
 from forum.search.models import SearchPending
 from forum.twinnings.models import Twinning
-from tests.search_support import find, make_content, search_index  # noqa: F401
+from tests import search_support
+from tests.search_support import find, make_content
+
+search_index = search_support.search_index
 
 
 class Staff:
