@@ -3,6 +3,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import urlparse
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -45,6 +46,16 @@ def check_slug(model, slug: str, *, current=None, source: str = "") -> str:
     return slug
 
 
+def check_url(field: str, value: str | None) -> str | None:
+    """Links printed on pages: http(s) only, whoever calls the service (forms check it too)."""
+    if not value:
+        return None
+    parsed = urlparse(value.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ValidationError(field, _("Enter an address starting with http:// or https://."))
+    return value.strip()
+
+
 # --- cities -------------------------------------------------------------------------------
 
 CITY_FIELDS = ("name", "region", "province", "population", "description", "website",
@@ -59,6 +70,7 @@ def _set_city(city: City, data: dict) -> None:
     for name in CITY_FIELDS:
         if name in data:
             setattr(city, name, None if data[name] == "" else data[name])
+    city.website = check_url("website", city.website)
     city.description_html = render_markdown(city.description)
 
 
@@ -142,6 +154,7 @@ def _set_project(project: Project, data: dict) -> None:
             setattr(project, name, data[name])
     if "themes" in data:
         project.theme_codes = data["themes"] or []
+    project.source_url = check_url("source_url", project.source_url)
     project.description_html = render_markdown(project.description)
 
 
@@ -197,6 +210,7 @@ def _set_network(network: Network, data: dict) -> None:
     for name in NETWORK_FIELDS:
         if name in data:
             setattr(network, name, data[name])
+    network.website = check_url("website", network.website)
     network.description_html = render_markdown(network.description)
 
 

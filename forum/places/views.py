@@ -4,11 +4,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from forum.core import attachment_services as attachments
+from forum.core.db import utcnow
 from forum.core.uploads import UploadError
 from forum.extensions import db
 from forum.places import services
-from forum.places.forms import (CityForm, NetworkForm, NetworkMemberForm, NewsForm, ProjectForm,
-                                initial_data)
+from forum.places.forms import (
+    CityForm,
+    NetworkForm,
+    NetworkMemberForm,
+    NewsForm,
+    ProjectForm,
+    initial_data,
+)
 from forum.places.models import PROJECT_STATUSES, NetworkMember
 from forum.places.permissions import can_curate, curators_only
 
@@ -191,7 +198,7 @@ def network(slug: str):
         "places/network.html", network=network,
         members=services.network_members(network),
         twinnings=twinnings.twinnings_of_network(network, current_user),
-        events=twinnings.events_of(network),
+        events=twinnings.events_of(network), now=utcnow(),
         discussion_page=twinnings.discussions_of(network, current_user, page_arg()),
     )
 

@@ -15,9 +15,15 @@ from forum.core.markup import render_markdown
 from forum.core.visibility import can_see, visible_to
 from forum.extensions import db
 from forum.places.models import City, Network
-from forum.places.services import ValidationError, check_slug
-from forum.twinnings.models import (CITY_ROLES, STATUSES, Event, Twinning, TwinningCity,
-                                    TwinningParticipant)
+from forum.places.services import ValidationError, check_slug, check_url
+from forum.twinnings.models import (
+    CITY_ROLES,
+    STATUSES,
+    Event,
+    Twinning,
+    TwinningCity,
+    TwinningParticipant,
+)
 
 PER_PAGE = 20
 LATEST_PARTICIPANTS = 12
@@ -295,6 +301,7 @@ def _set_event(event: Event, data: dict) -> None:
     for name in ("description", "place", "stream_url"):
         if name in data:
             setattr(event, name, data[name] or None)
+    event.stream_url = check_url("stream_url", event.stream_url)
     event.starts_at = rome_to_utc(data["starts_at"])
     event.ends_at = rome_to_utc(data["ends_at"])
     if event.ends_at < event.starts_at:

@@ -124,5 +124,6 @@ def test_refused_types(ctx, name, data):
 
 def test_names_lose_folders_and_control_characters():
     assert attachments.clean_name("../../etc/passwd.pdf") == "passwd.pdf"
-    assert attachments.clean_name("C:\\Users\\x\\Relazione\x00 finale.pdf") == "Relazione finale.pdf"
+    windows = "C:\\Users\\x\\Relazione\x00 finale.pdf"
+    assert attachments.clean_name(windows) == "Relazione finale.pdf"
     assert attachments.clean_name("") == "file"

@@ -17,7 +17,7 @@ def cities(ctx):
 def data(cities, roles, **extra):
     return {"title": "Gemellaggio di prova", "description": "", "objectives": "",
             "results": "", **extra,
-            "cities": [{"city": c, "role": r} for c, r in zip(cities, roles)]}
+            "cities": [{"city": c, "role": r} for c, r in zip(cities, roles, strict=False)]}
 
 
 def user(name, confirmed=True):
@@ -126,3 +126,15 @@ def test_unknown_filters_raise(ctx):
                       {"city": None, "network": None, "status": "dormiente"}):
         with pytest.raises(services.UnknownFilter):
             services.resolve_filters(**arguments)
+
+
+def test_services_refuse_script_links_whoever_calls_them(cities):
+    twinning = services.create_twinning(None, data(cities, ["transferring", "beneficiary"]))
+    with pytest.raises(ValidationError) as error:
+        services.create_event(None, twinning, {
+            "title": "x", "starts_at": datetime(2026, 7, 1, 10),
+            "ends_at": datetime(2026, 7, 1, 11),
+            "stream_url": "javascript:alert(1)"})
+    assert error.value.field == "stream_url"
+    with pytest.raises(ValidationError):
+        places.create_network(None, {"name": "Rete", "website": "data:text/html,<script>"})
