@@ -36,8 +36,10 @@ update-catalogs: extract
 migrate: $(STAMP)
 	$(FLASK) db upgrade
 
+# The site never builds its index on its own (a lost index says so): seeding rebuilds it.
 seed: migrate
 	$(FLASK) seed-demo
+	$(FLASK) search reindex
 
 run: install compile-catalogs seed
 	$(FLASK) run --host $(HOST) --port $(PORT)

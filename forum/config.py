@@ -7,6 +7,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 ROOT = Path(__file__).resolve().parent.parent
+SEARCH_BACKENDS = ("whoosh",)
 
 
 class ConfigError(SystemExit):
@@ -34,6 +35,8 @@ class DefaultConfig:
     FORUM_LANGUAGES = ("it", "en")
     FORUM_SEARCH_BACKEND = "whoosh"
     FORUM_SEARCH_INDEX_DIR = None
+    FORUM_SEARCH_WRITE_TIMEOUT = 3.0
+    FORUM_SEARCH_WRITE_ATTEMPTS = 3
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_ENABLED = True
@@ -69,6 +72,8 @@ ENV_SETTINGS = {
     "DATABASE_URL": str,
     "FORUM_SEARCH_BACKEND": str,
     "FORUM_SEARCH_INDEX_DIR": str,
+    "FORUM_SEARCH_WRITE_TIMEOUT": float,
+    "FORUM_SEARCH_WRITE_ATTEMPTS": int,
     "FORUM_RATELIMIT_STORAGE_URI": str,
     "FORUM_MAIL_SERVER": str,
     "FORUM_MAIL_PORT": int,
@@ -132,6 +137,8 @@ def finalise(config, instance_path: str) -> None:
         instance.mkdir(parents=True, exist_ok=True)
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'forum.db'}"
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    if config.get("FORUM_SEARCH_BACKEND") not in SEARCH_BACKENDS:
+        raise ConfigError(f"FORUM_SEARCH_BACKEND must be one of {', '.join(SEARCH_BACKENDS)}.")
     if config.get("BABEL_DEFAULT_LOCALE") not in config["FORUM_LANGUAGES"]:
         raise ConfigError("FORUM_DEFAULT_LOCALE must be 'it' or 'en'.")
     config.setdefault("FORUM_UPLOAD_DIR", None)

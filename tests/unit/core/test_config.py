@@ -27,6 +27,7 @@ def _start(env_overrides, tmp_path):
         ({"DATABASE_URL": "mysql://localhost/x"}, "DATABASE_URL"),
         ({"FORUM_MAX_UPLOAD_MB": "ten"}, "FORUM_MAX_UPLOAD_MB"),
         ({"FORUM_ENV": "staging"}, "FORUM_ENV"),
+        ({"FORUM_SEARCH_BACKEND": "solr"}, "FORUM_SEARCH_BACKEND"),
     ],
 )
 def test_bad_settings_stop_start_up_with_one_line(env, expected, tmp_path):
