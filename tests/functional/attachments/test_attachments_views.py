@@ -107,3 +107,31 @@ def test_attachments_of_a_hidden_twinning_are_not_served(app, client, make_user,
         db.session.commit()
     assert client.get(url).status_code == 404
     assert client.get("/attachments/999999/piano.pdf").status_code == 404
+
+
+def test_only_staff_or_the_uploader_remove_an_attachment(app, client, make_user, login):
+    staff_on_lecce(app, client, make_user, login)
+    response = new_project(client, "verbale.pdf", PDF)
+    href = page(response).find("a", string="verbale.pdf")["href"]
+    edit = page(response).find("a", href=lambda h: h and h.endswith("/edit"))["href"]
+    form = page(client.get(edit))
+    # the edit form starts from the stored project
+    assert form.find("input", id="title")["value"] == "Lecce Smart & Com"
+    remove = form.find("form", action=lambda a: a and a.endswith("/delete"))["action"]
+    staff_token = form.find("input", attrs={"name": "csrf_token"})["value"]
+
+    member = app.test_client()
+    member_login = member.get("/auth/login")
+    member_user = make_user()
+    from tests.helpers import csrf_from
+    member.post("/auth/login", data={"csrf_token": csrf_from(member_login),
+                                     "login": member_user.username,
+                                     "password": member_user.password})
+    token = csrf_from(member.get("/"))  # the sign-out form in the header
+    assert member.post(remove, data={"csrf_token": token}).status_code == 403
+    assert member.get(href).status_code == 200
+
+    response = client.post(remove, data={"csrf_token": staff_token}, follow_redirects=True)
+    assert "verbale.pdf" in text_of(response)  # the flash names the removed file
+    assert page(response).find("a", string="verbale.pdf") is None
+    assert client.get(href).status_code == 404

@@ -155,3 +155,38 @@ def test_home_shows_the_latest_twinnings(app, client):
     assert section is not None
     assert section.find("a", href=f"/twinnings/{slug}") is not None
     assert "Bergamo (Transferring city)" in section.get_text(" ")
+
+
+def test_staff_edit_the_twinning_and_its_events(app, client, make_user, login):
+    from forum.twinnings.models import Event
+
+    slug = bergamo_lecce(app)
+    login(make_user(role="staff"))
+    form = page(client.get(f"/twinnings/{slug}/edit"))
+    assert form.find("input", id="title")["value"].startswith("La Governance")
+    chosen = form.find("select", id="cities-0-city").find("option", selected=True)
+    assert chosen.get_text() == "Bergamo"
+    assert form.find("input", attrs={"value": "governance", "checked": True}) is not None
+    fields = {tag["name"]: tag.get("value", "") for tag in form.select("input[name], textarea")
+              if tag.get("type") not in ("checkbox", "file", "hidden")}
+    for select_tag in form.select("select"):
+        option = select_tag.find("option", selected=True) or select_tag.find("option")
+        fields[select_tag["name"]] = option["value"]
+    fields.update({"title": "BG-LE, nuova edizione", "status": "concluded",
+                   "description": "Nuova descrizione", "themes": ["open-data"]})
+    response = submit(client, f"/twinnings/{slug}/edit", fields)
+    text = text_of(response)
+    assert "BG-LE, nuova edizione" in text and "Nuova descrizione" in text
+    with app.app_context():
+        event_id = db.session.scalar(select(Event.id))
+    edit_url = f"/events/{event_id}/edit"
+    form = page(client.get(edit_url))
+    assert form.find("input", id="title")["value"] == "Incontro in diretta"
+    submit(client, edit_url, {"title": "Incontro rinviato", "starts_at": "2027-03-01T18:00",
+                              "ends_at": "2027-03-01T20:00", "place": "Bergamo",
+                              "stream_url": ""})
+    text = text_of(client.get(f"/twinnings/{slug}?lang=en"))
+    assert "Incontro rinviato" in text and "1 March 2027, 18:00" in text
+    assert "Live now" not in text
+    submit(client, f"/events/{event_id}/delete", {}, form_url=f"/twinnings/{slug}")
+    assert "Incontro rinviato" not in text_of(client.get(f"/twinnings/{slug}"))
