@@ -90,12 +90,15 @@ def update_city(actor, city: City, data: dict) -> City:
 
 
 def list_cities(page: int):
-    """Cities by name, each with its number of visible (published) projects."""
-    counts = (select(Project.city_id, func.count(Project.id).label("n"))
-              .where(Project.visibility == "published").group_by(Project.city_id).subquery())
-    query = (select(City, func.coalesce(counts.c.n, 0))
-             .outerjoin(counts, counts.c.city_id == City.id).order_by(City.name, City.id))
-    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False, count=True)
+    """A page of cities by name, and their numbers of published projects by city id."""
+    pagination = db.paginate(select(City).order_by(City.name, City.id), page=page,
+                             per_page=PER_PAGE, error_out=False)
+    ids = [city.id for city in pagination.items]
+    counts = dict(db.session.execute(
+        select(Project.city_id, func.count(Project.id))
+        .where(Project.city_id.in_(ids), Project.visibility == "published")
+        .group_by(Project.city_id)).all()) if ids else {}
+    return pagination, counts
 
 
 @dataclass

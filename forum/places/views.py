@@ -56,7 +56,8 @@ def form_error(form, error) -> None:
 
 @bp.get("/cities/")
 def cities():
-    return render_template("places/cities.html", cities=services.list_cities(page_arg()))
+    cities, project_counts = services.list_cities(page_arg())
+    return render_template("places/cities.html", cities=cities, project_counts=project_counts)
 
 
 @bp.get("/cities/<slug>")

@@ -152,3 +152,27 @@ def test_members_get_403_and_visitors_sign_in(app, client, make_user, login):
     login(make_user())
     for url in urls:
         assert client.get(url).status_code == 403, url
+
+
+def test_lists_render_in_both_languages(app, client):
+    from forum import seed
+
+    with app.test_request_context():
+        seed.run()
+        db_session().commit()
+    for url in ("/cities/", "/networks/", "/twinnings/", "/networks/digiplace",
+                "/twinnings/numero-unico-pronto-intervento-nu112", "/cities/matera"):
+        for lang in ("it", "en"):
+            response = client.get(f"{url}?lang={lang}")
+            assert response.status_code == 200, (url, lang)
+    assert "Lecce" in text_of(client.get("/cities/?lang=en"))
+    assert "DigiPlace" in text_of(client.get("/networks/?lang=en"))
+    assert client.get("/cities/?page=nope").status_code == 400
+    assert client.get("/cities/atlantide").status_code == 404
+    assert client.get("/networks/atlantide").status_code == 404
+
+
+def db_session():
+    from forum.extensions import db
+
+    return db.session
