@@ -55,6 +55,10 @@ class DefaultConfig:
     FORUM_RESET_MAX_AGE = 3600
     FORUM_MEMBERS_PER_PAGE = 20
     FORUM_BASE_URL = "http://127.0.0.1:5000"
+    FORUM_CONTACT_EMAIL = None
+    FORUM_AUTOHIDE_REPORTS = 3
+    FORUM_HOLD_FIRST_POST = False
+    FORUM_RATELIMIT_REPORT = "20 per hour"
 
 
 class TestingConfig(DefaultConfig):
@@ -85,6 +89,9 @@ ENV_SETTINGS = {
     "FORUM_MAX_UPLOAD_MB": int,
     "FORUM_DEFAULT_LOCALE": str,
     "FORUM_BASE_URL": str,
+    "FORUM_CONTACT_EMAIL": str,
+    "FORUM_AUTOHIDE_REPORTS": int,
+    "FORUM_HOLD_FIRST_POST": lambda v: v.lower() in ("1", "true", "yes"),
 }
 
 # Environment names that map onto Flask's own keys.
