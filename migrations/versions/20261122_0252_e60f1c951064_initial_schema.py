@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 8e29dc477241
+Revision ID: e60f1c951064
 Revises: 
-Create Date: 2026-11-22 02:29:48.407640
+Create Date: 2026-11-22
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '8e29dc477241'
+revision = 'e60f1c951064'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -165,6 +165,57 @@ def upgrade():
         batch_op.create_index('ix_attachments_owner', ['owner_type', 'owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_attachments_uploaded_by_id'), ['uploaded_by_id'], unique=False)
 
+    op.create_table('call_saved_searches',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('level', sa.String(length=12), server_default='', nullable=False),
+    sa.Column('theme', sa.String(length=40), server_default='', nullable=False),
+    sa.Column('applicant', sa.String(length=40), server_default='', nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_call_saved_searches_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_call_saved_searches')),
+    sa.UniqueConstraint('user_id', 'level', 'theme', 'applicant', name=op.f('uq_call_saved_searches_user_id')),
+    sqlite_autoincrement=True
+    )
+    with op.batch_alter_table('call_saved_searches', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_call_saved_searches_user_id'), ['user_id'], unique=False)
+
+    op.create_table('calls',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('issuer', sa.String(length=200), nullable=False),
+    sa.Column('level', sa.String(length=12), nullable=False),
+    sa.Column('programme', sa.String(length=200), nullable=True),
+    sa.Column('summary', sa.String(length=500), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('body_html', sa.Text(), nullable=False),
+    sa.Column('applicants', sa.String(length=200), server_default='', nullable=False),
+    sa.Column('total_budget', sa.Numeric(precision=16, scale=2), nullable=True),
+    sa.Column('max_grant', sa.Numeric(precision=16, scale=2), nullable=True),
+    sa.Column('cofunding_rate', sa.Numeric(precision=5, scale=2), nullable=True),
+    sa.Column('opens_on', sa.Date(), nullable=True),
+    sa.Column('deadline', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('official_url', sa.String(length=300), nullable=True),
+    sa.Column('is_example', sa.Boolean(), server_default='0', nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('published_by_id', sa.Integer(), nullable=True),
+    sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('themes', sa.String(length=400), server_default='', nullable=False),
+    sa.Column('visibility', sa.String(length=10), server_default='published', nullable=False),
+    sa.Column('visibility_reason', sa.String(length=300), nullable=True),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_calls_author_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['published_by_id'], ['users.id'], name=op.f('fk_calls_published_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_calls'))
+    )
+    with op.batch_alter_table('calls', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_calls_author_id'), ['author_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_calls_deadline'), ['deadline'], unique=False)
+        batch_op.create_index(batch_op.f('ix_calls_level'), ['level'], unique=False)
+        batch_op.create_index(batch_op.f('ix_calls_published_at'), ['published_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_calls_visibility'), ['visibility'], unique=False)
+
     op.create_table('projects',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('city_id', sa.Integer(), nullable=False),
@@ -236,6 +287,48 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_twinnings_network_id'), ['network_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_twinnings_visibility'), ['visibility'], unique=False)
 
+    op.create_table('call_alerts',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('call_id', sa.Integer(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_call_alerts_call_id_calls'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_call_alerts_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', 'call_id', name=op.f('pk_call_alerts'))
+    )
+    with op.batch_alter_table('call_alerts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_call_alerts_call_id'), ['call_id'], unique=False)
+
+    op.create_table('call_follows',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('call_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_call_follows_call_id_calls'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_call_follows_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_call_follows')),
+    sa.UniqueConstraint('user_id', 'call_id', name=op.f('uq_call_follows_user_id')),
+    sqlite_autoincrement=True
+    )
+    with op.batch_alter_table('call_follows', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_call_follows_call_id'), ['call_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_call_follows_user_id'), ['user_id'], unique=False)
+
+    op.create_table('call_reminders',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('call_id', sa.Integer(), nullable=False),
+    sa.Column('threshold_days', sa.Integer(), nullable=False),
+    sa.Column('deadline', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_call_reminders_call_id_calls'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_call_reminders_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_call_reminders')),
+    sa.UniqueConstraint('user_id', 'call_id', 'threshold_days', 'deadline', name=op.f('uq_call_reminders_user_id'))
+    )
+    with op.batch_alter_table('call_reminders', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_call_reminders_call_id'), ['call_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_call_reminders_user_id'), ['user_id'], unique=False)
+
     op.create_table('discussions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
@@ -285,6 +378,51 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_events_network_id'), ['network_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_events_starts_at'), ['starts_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_events_twinning_id'), ['twinning_id'], unique=False)
+
+    op.create_table('practices',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('summary', sa.String(length=300), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('body_html', sa.Text(), nullable=False),
+    sa.Column('language', sa.String(length=2), nullable=False),
+    sa.Column('status', sa.String(length=12), server_default='open', nullable=False),
+    sa.Column('city_id', sa.Integer(), nullable=True),
+    sa.Column('organisation_id', sa.Integer(), nullable=True),
+    sa.Column('twinning_id', sa.Integer(), nullable=True),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('matched_practice_id', sa.Integer(), nullable=True),
+    sa.Column('matched_user_id', sa.Integer(), nullable=True),
+    sa.Column('matched_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('is_example', sa.Boolean(), server_default='0', nullable=False),
+    sa.Column('interest_count', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('adopter_count', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('match_terms', sa.Text(), server_default='', nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('themes', sa.String(length=400), server_default='', nullable=False),
+    sa.Column('visibility', sa.String(length=10), server_default='published', nullable=False),
+    sa.Column('visibility_reason', sa.String(length=300), nullable=True),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_practices_author_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['city_id'], ['cities.id'], name=op.f('fk_practices_city_id_cities'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['matched_practice_id'], ['practices.id'], name=op.f('fk_practices_matched_practice_id_practices'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['matched_user_id'], ['users.id'], name=op.f('fk_practices_matched_user_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_practices_organisation_id_organisations'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['twinning_id'], ['twinnings.id'], name=op.f('fk_practices_twinning_id_twinnings'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practices'))
+    )
+    with op.batch_alter_table('practices', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practices_author_id'), ['author_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practices_city_id'), ['city_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practices_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practices_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practices_language'), ['language'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practices_matched_practice_id'), ['matched_practice_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practices_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practices_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practices_twinning_id'), ['twinning_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practices_visibility'), ['visibility'], unique=False)
 
     op.create_table('project_news',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -342,11 +480,45 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_posts_discussion_id'), ['discussion_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_posts_visibility'), ['visibility'], unique=False)
 
+    op.create_table('practice_interests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('practice_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('message', sa.String(length=1000), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['practice_id'], ['practices.id'], name=op.f('fk_practice_interests_practice_id_practices'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_practice_interests_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_interests')),
+    sa.UniqueConstraint('practice_id', 'user_id', name='uq_practice_interests')
+    )
+    with op.batch_alter_table('practice_interests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_interests_practice_id'), ['practice_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_interests_user_id'), ['user_id'], unique=False)
+
+    op.create_table('practice_links',
+    sa.Column('practice_id', sa.Integer(), nullable=False),
+    sa.Column('related_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['practice_id'], ['practices.id'], name=op.f('fk_practice_links_practice_id_practices'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['related_id'], ['practices.id'], name=op.f('fk_practice_links_related_id_practices'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('practice_id', 'related_id', name=op.f('pk_practice_links'))
+    )
+    with op.batch_alter_table('practice_links', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_links_related_id'), ['related_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('practice_links', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_links_related_id'))
+
+    op.drop_table('practice_links')
+    with op.batch_alter_table('practice_interests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_interests_user_id'))
+        batch_op.drop_index(batch_op.f('ix_practice_interests_practice_id'))
+
+    op.drop_table('practice_interests')
     with op.batch_alter_table('posts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_posts_visibility'))
         batch_op.drop_index(batch_op.f('ix_posts_discussion_id'))
@@ -366,6 +538,19 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_project_news_project_id'))
 
     op.drop_table('project_news')
+    with op.batch_alter_table('practices', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practices_visibility'))
+        batch_op.drop_index(batch_op.f('ix_practices_twinning_id'))
+        batch_op.drop_index(batch_op.f('ix_practices_status'))
+        batch_op.drop_index(batch_op.f('ix_practices_organisation_id'))
+        batch_op.drop_index(batch_op.f('ix_practices_matched_practice_id'))
+        batch_op.drop_index(batch_op.f('ix_practices_language'))
+        batch_op.drop_index(batch_op.f('ix_practices_kind'))
+        batch_op.drop_index(batch_op.f('ix_practices_created_at'))
+        batch_op.drop_index(batch_op.f('ix_practices_city_id'))
+        batch_op.drop_index(batch_op.f('ix_practices_author_id'))
+
+    op.drop_table('practices')
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_events_twinning_id'))
         batch_op.drop_index(batch_op.f('ix_events_starts_at'))
@@ -381,6 +566,20 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_discussions_author_id'))
 
     op.drop_table('discussions')
+    with op.batch_alter_table('call_reminders', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_call_reminders_user_id'))
+        batch_op.drop_index(batch_op.f('ix_call_reminders_call_id'))
+
+    op.drop_table('call_reminders')
+    with op.batch_alter_table('call_follows', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_call_follows_user_id'))
+        batch_op.drop_index(batch_op.f('ix_call_follows_call_id'))
+
+    op.drop_table('call_follows')
+    with op.batch_alter_table('call_alerts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_call_alerts_call_id'))
+
+    op.drop_table('call_alerts')
     with op.batch_alter_table('twinnings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_twinnings_visibility'))
         batch_op.drop_index(batch_op.f('ix_twinnings_network_id'))
@@ -396,6 +595,18 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_projects_city_id'))
 
     op.drop_table('projects')
+    with op.batch_alter_table('calls', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_calls_visibility'))
+        batch_op.drop_index(batch_op.f('ix_calls_published_at'))
+        batch_op.drop_index(batch_op.f('ix_calls_level'))
+        batch_op.drop_index(batch_op.f('ix_calls_deadline'))
+        batch_op.drop_index(batch_op.f('ix_calls_author_id'))
+
+    op.drop_table('calls')
+    with op.batch_alter_table('call_saved_searches', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_call_saved_searches_user_id'))
+
+    op.drop_table('call_saved_searches')
     with op.batch_alter_table('attachments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attachments_uploaded_by_id'))
         batch_op.drop_index('ix_attachments_owner')
