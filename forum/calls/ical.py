@@ -5,6 +5,7 @@ event when the deadline moves instead of showing both dates. The time zone is wr
 as a VTIMEZONE, so programs without their own copy of the tz database get it right too.
 """
 from collections.abc import Iterable
+from datetime import timedelta
 
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
@@ -13,6 +14,7 @@ from forum.calls.models import ROME, Call
 
 PRODID = "-//Gemellaggi//Calls for funding//EN"
 UID_DOMAIN = "calls.gemellaggi"
+MARGIN = timedelta(days=400)
 
 
 def event_uid(call: Call) -> str:
@@ -49,7 +51,12 @@ def calendar(calls: Iterable[tuple[Call, str]], name: str) -> bytes:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/Rome")
+    days = []
     for call, url in calls:
         cal.add_component(_event(call, url))
-    cal.add_missing_timezones()
+        days.append(call.deadline.astimezone(ROME).date())
+    # The time zone's rules for the years the events span (not a fixed 1970-2038 default):
+    # the file stays small and stays right for deadlines after 2038.
+    if days:
+        cal.add_missing_timezones(first_date=min(days) - MARGIN, last_date=max(days) + MARGIN)
     return cal.to_ical()

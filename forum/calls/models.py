@@ -9,8 +9,17 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (Boolean, Date, ForeignKey, Integer, Numeric, String, Text,
-                        UniqueConstraint, literal)
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    literal,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.core.db import UTCDateTime, utcnow

@@ -17,9 +17,22 @@ from sqlalchemy.orm import joinedload
 
 from forum.accounts import services as accounts
 from forum.accounts.models import User
-from forum.calls.models import (APPLICANTS, CLOSED, CLOSING, CLOSING_SOON, LEVELS, OPEN, ROME,
-                                UPCOMING, Call, CallAlert, CallFollow, CallReminder,
-                                CallSavedSearch, rome_day_start)
+from forum.calls.models import (
+    APPLICANTS,
+    CLOSED,
+    CLOSING,
+    CLOSING_SOON,
+    LEVELS,
+    OPEN,
+    ROME,
+    UPCOMING,
+    Call,
+    CallAlert,
+    CallFollow,
+    CallReminder,
+    CallSavedSearch,
+    rome_day_start,
+)
 from forum.calls.permissions import can_publish
 from forum.core import attachment_services as attachments
 from forum.core.db import utcnow

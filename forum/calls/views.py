@@ -2,8 +2,7 @@
 from datetime import timedelta
 
 from babel.dates import format_timedelta
-from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,10 +10,25 @@ from flask_wtf import FlaskForm
 
 from forum.calls import feeds, ical, services
 from forum.calls.forms import CallForm
-from forum.calls.models import (APPLICANTS, CLOSED, LEVELS, ROME, STATUSES, UPCOMING, Call,
-                                CallFollow)
-from forum.calls.permissions import (TEMPLATE_PREDICATES, can_approve, can_edit, can_follow,
-                                     can_propose, can_publish, can_save_search)
+from forum.calls.models import (
+    APPLICANTS,
+    CLOSED,
+    LEVELS,
+    ROME,
+    STATUSES,
+    UPCOMING,
+    Call,
+    CallFollow,
+)
+from forum.calls.permissions import (
+    TEMPLATE_PREDICATES,
+    can_approve,
+    can_edit,
+    can_follow,
+    can_propose,
+    can_publish,
+    can_save_search,
+)
 from forum.core import attachment_services as attachments
 from forum.core.db import utcnow
 from forum.core.i18n import current_language, format_day
@@ -207,13 +221,19 @@ def call_calendar(call_id: int):
 @bp.get("/feeds/calls.atom")
 def feed():
     calls = services.newly_published(current_user)
-    entries = [(call, url_for(".show", call_id=call.id, _external=True), time_left(call))
+    entries = [(call, url_for(".show", call_id=call.id, _external=True), _feed_line(call))
                for call in calls]
     body = feeds.atom(title=_("Gemellaggi: new calls for funding"),
                       feed_url=url_for(".feed", _external=True),
                       site_url=url_for(".index", _external=True), author="Gemellaggi",
                       entries=entries, fallback_updated=utcnow())
     return Response(body, mimetype="application/atom+xml")
+
+
+def _feed_line(call: Call) -> str:
+    # No "closes in 5 days" here: feed readers keep entries long after they are fetched.
+    deadline = _("Deadline: %(time)s, Italian time.", time=rome_time(call.deadline))
+    return f"{call.summary} {deadline}" if call.summary else deadline
 
 
 # --- publishing ---------------------------------------------------------------------------

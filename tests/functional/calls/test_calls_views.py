@@ -10,9 +10,12 @@ from forum.calls import services
 from forum.calls.models import ROME, Call, CallFollow
 from forum.core.db import utcnow
 from forum.extensions import db
-from tests.functional.calls.calls_data import make_call, rome_wall, staff_user
+from tests import querycount, search_support
+from tests.functional.calls.calls_data import make_call, rome_wall
 from tests.helpers import link_in, page, submit, text_of
-from tests.querycount import count_queries  # noqa: F401
+
+count_queries = querycount.count_queries  # the fixtures, for this module's tests
+search_index = search_support.search_index
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -401,3 +404,22 @@ def test_demo_calls_are_examples_across_the_levels(app):
         assert statuses.count("closed") >= 2 and statuses.count("open") >= 2
         again = seed.run()
         assert again.created["calls"] == 0
+
+
+# --- search -------------------------------------------------------------------------------
+
+
+def test_published_calls_are_found_and_proposals_are_not(app, client, make_user,
+                                                          search_index):
+    from forum.accounts.models import User
+
+    proposer = make_user("proposer")
+    call_id = _call(app, title="Bando rigenerazione urbana", summary="Piazze e quartieri")
+    with app.app_context():
+        make_call(db.session.get(User, proposer.id), title="Bando rigenerazione proposto")
+        db.session.commit()
+    response = client.get("/search?q=rigenerazione&type=call")
+    assert response.status_code == 200
+    links = [a["href"] for a in page(response).select("a[href^='/calls/']")]
+    assert f"/calls/{call_id}" in links
+    assert "Bando rigenerazione proposto" not in text_of(response)

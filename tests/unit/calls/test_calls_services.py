@@ -228,3 +228,25 @@ def test_filters_refuse_unknown_values():
         with pytest.raises(services.UnknownFilter):
             services.parse_filters(args)
     assert services.parse_filters({}).status == "open"
+
+
+# --- personal data ------------------------------------------------------------------------
+
+
+def test_export_and_erasure_cover_follows_searches_and_reminders(ctx):
+    from forum.accounts.services import erase_member, export_data
+
+    member = _member("leaving")
+    call = make_call(title="Followed", closes_in=timedelta(days=2))
+    services.follow(member, call)
+    services.save_search(member, services.Filters(level="eu"))
+    services.send_reminders()
+    exported = export_data(member)["calls"]
+    assert [row["title"] for row in exported["followed"]] == ["Followed"]
+    assert exported["saved_searches"][0]["level"] == "eu"
+    assert exported["reminders_sent"][0]["days_before"] == 7
+    erase_member(member)
+    assert services.followed_calls(member) == []
+    assert services.saved_searches_of(member) == []
+    assert db.session.scalars(select(CallReminder)).all() == []
+    assert db.session.get(Call, call.id) is not None
