@@ -131,6 +131,8 @@ def baseline(app, client):
     return {
         "discussion": page(client.get(f"/discussions/{discussion_id}")),
         "member": page(client.get(f"/members/{username}")),
+        "home": page(client.get("/")),
+        "twinning": page(client.get("/twinnings/xss")),
     }
 
 
@@ -139,6 +141,14 @@ def test_payload_cannot_run_script(app, client, baseline, number, payload):
     username, discussion_id, _post_id = _publish(app, payload, number)
     assert_clean(client.get(f"/discussions/{discussion_id}"), baseline["discussion"])
     assert_clean(client.get(f"/members/{username}"), baseline["member"])
+    # Titles and names also appear in lists: the home page and the twinning's discussions.
+    home = client.get("/")
+    assert_clean(home, baseline["home"])
+    twinning = client.get("/twinnings/xss")
+    assert_clean(twinning, baseline["twinning"])
+    title = " ".join(payload[:200].split())
+    for response in (home, twinning):
+        assert title in " ".join(page(response).get_text(" ").split())
 
 
 def test_payloads_cover_enough_cases():
