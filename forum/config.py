@@ -59,6 +59,7 @@ class DefaultConfig:
     FORUM_AUTOHIDE_REPORTS = 3
     FORUM_HOLD_FIRST_POST = False
     FORUM_RATELIMIT_REPORT = "20 per hour"
+    FORUM_RATELIMIT_POST = "10 per minute; 100 per hour"
 
 
 class TestingConfig(DefaultConfig):
@@ -66,6 +67,8 @@ class TestingConfig(DefaultConfig):
     SECRET_KEY = "testing-secret-key-not-for-production"
     WTF_CSRF_ENABLED = True
     RATELIMIT_ENABLED = False
+    # scrypt costs a quarter of a second per hash; tests check behaviour, not hash strength.
+    FORUM_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SERVER_NAME = None
     FORUM_BASE_URL = "http://localhost"
 

@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from babel.dates import format_timedelta
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import format_date, format_decimal, get_locale
 from flask_login import current_user
 
@@ -18,6 +18,9 @@ def supported() -> tuple[str, ...]:
 def select_locale() -> str:
     """?lang=, then the cookie, then the member's profile, then Accept-Language, then Italian."""
     languages = supported()
+    if not has_request_context():
+        # Mail and commands choose their language with force_locale; otherwise the default.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
     if asked in languages:
         g.lang_to_remember = asked

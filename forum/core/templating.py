@@ -4,6 +4,7 @@ from urllib.parse import quote, urlencode
 
 from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,8 @@ def register(app) -> None:
         language_names=LANGUAGE_NAMES,
         language_short=LANGUAGE_SHORT,
         can=account_permissions.TEMPLATE_PREDICATES,
+        # A global too, so macros imported without context can ask permission predicates.
+        current_user=current_user,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

@@ -1,7 +1,15 @@
 """Discussions (in a twinning or a network) and their posts."""
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from forum.accounts.models import User
@@ -53,6 +61,8 @@ class Discussion(ThemesMixin, VisibilityMixin, db.Model):
 
 class Post(VisibilityMixin, db.Model):
     __tablename__ = "posts"
+    # Two replies numbered at once must not share a number: the second one fails and retries.
+    __table_args__ = (UniqueConstraint("discussion_id", "number", name="uq_posts_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     discussion_id: Mapped[int] = mapped_column(

@@ -1,6 +1,6 @@
 """initial schema
 
-Revision ID: e60f1c951064
+Revision ID: ab12d54fee37
 Revises: 
 Create Date: 2026-11-22
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'e60f1c951064'
+revision = 'ab12d54fee37'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -472,7 +472,8 @@ def upgrade():
     sa.Column('visibility_reason', sa.String(length=300), nullable=True),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_posts_author_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['discussion_id'], ['discussions.id'], name=op.f('fk_posts_discussion_id_discussions'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_posts'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_posts')),
+    sa.UniqueConstraint('discussion_id', 'number', name='uq_posts_number')
     )
     with op.batch_alter_table('posts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_posts_author_id'), ['author_id'], unique=False)
