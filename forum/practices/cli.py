@@ -61,3 +61,13 @@ def import_command(file: Path) -> None:
                 f"Nothing imported: {len(refused.problems)} problem(s) in {file.name}.") from None
     db.session.commit()
     click.echo(f"Imported {len(created)} practice(s) from {file.name}.")
+
+
+@practices_cli.command("refresh-terms")
+def refresh_terms_command() -> None:
+    """Re-analyse the text of every practice for matching (after an analyser change)."""
+    from forum.practices.services import refresh_match_terms
+
+    changed = refresh_match_terms()
+    db.session.commit()
+    click.echo(f"Updated the matching terms of {changed} practice(s).")

@@ -292,6 +292,19 @@ def _candidate(row) -> matching.Candidate:
                               language=row.language)
 
 
+def refresh_match_terms() -> int:
+    """Re-analyse every practice's text (after the glossary or the analysers change)."""
+    changed = 0
+    for practice in db.session.scalars(select(Practice).execution_options(yield_per=200)):
+        terms = matching.practice_terms(practice.title, practice.summary, practice.body,
+                                        practice.language)
+        if terms != practice.match_terms:
+            practice.match_terms = terms
+            changed += 1
+    db.session.flush()
+    return changed
+
+
 def suggestions_for(practice: Practice, limit: int = matching.SUGGESTIONS):
     """The practices that could answer this one, best first, each with its reasons.
 

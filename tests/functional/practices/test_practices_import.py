@@ -90,3 +90,18 @@ def test_the_help_documents_the_format(cli):
     for word in ("kind", "title", "summary", "body", "themes", "city", "organisation",
                  "language", "author", "status", "civic-participation"):
         assert word in out
+
+
+def test_refresh_terms_rewrites_stale_terms(app, cli, author, tmp_path):
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps([{**GOOD, "city": None, "author": author.username}]))
+    cli("practices", "import", str(path))
+    with app.app_context():
+        practice = db.session.scalar(select(Practice))
+        fresh = practice.match_terms
+        practice.match_terms = "stale"
+        db.session.commit()
+    result = cli("practices", "refresh-terms")
+    assert "Updated the matching terms of 1 practice(s)." in result.output
+    with app.app_context():
+        assert db.session.scalar(select(Practice.match_terms)) == fresh

@@ -33,9 +33,9 @@ def test_each_seek_ranks_its_offer_first_or_second(loaded, expectation):
 
 @pytest.mark.parametrize("expectation", fixture()["offer_expectations"],
                          ids=lambda e: e["offer"])
-def test_each_offer_finds_its_open_seek(loaded, expectation):
+def test_each_offer_finds_its_open_seeks(loaded, expectation):
     ranked = _ranked_keys(loaded, loaded[expectation["offer"]])
-    assert ranked[0] == expectation["intended"], ranked
+    assert expectation["intended"] in ranked[:2], ranked
     assert not set(expectation["unrelated"]) & set(ranked[:3]), ranked
     # an offer is matched against requests only
     assert all(loaded[key].kind == "seek" for key in ranked)
@@ -46,8 +46,9 @@ def test_reasons_name_shared_themes_and_words_as_written(loaded):
     best = suggestions[0]
     assert best.practice.id == loaded["offer-gaming"].id
     assert best.themes == ["civic-participation"]
-    # words as the viewed request writes them, not stems
-    assert "gaming" in best.words
+    # words as the viewed request writes them, not stems: "gioco" (the glossary's concept
+    # "game", which the offer writes "gaming"), "punti"
+    assert "gioco" in best.words and "punti" in best.words
     assert all(" " not in word and word == word.lower() for word in best.words)
 
 
@@ -95,3 +96,11 @@ def test_query_scores_find_words_in_either_language():
     ]
     assert list(matching.query_scores("bicycle", candidates)) == [1]
     assert list(matching.query_scores("lampione", candidates)) == [2]
+
+
+def test_the_glossary_bridges_italian_and_english():
+    italian = set(matching.practice_terms("Coinvolgere i cittadini con il gioco", "", "", "it")
+                  .split())
+    english = set(matching.practice_terms("Engaging citizens through gaming", "", "", "en")
+                  .split())
+    assert {"~citizen", "~game", "~engagement"} <= italian & english
