@@ -194,8 +194,9 @@ class FundableGroup:
 
 
 # Each kind of content that shares the themes vocabulary adds a function
-# (call, viewer, limit) -> FundableGroup. The practices package adds its own with
-# `@calls.services.fundable`, and the call page shows it with no change here.
+# (call, viewer, limit) -> FundableGroup; the call page shows every group with no change.
+# Practices and twinnings are registered below; a later kind (projects, networks…) adds
+# one function with `@calls.services.fundable`.
 FUNDABLE: list[Callable[[Call, object, int], FundableGroup]] = []
 
 
@@ -210,6 +211,25 @@ def fundable_by(call: Call, viewer, limit: int = RELATED_LIMIT) -> list[Fundable
         return []
     groups = [fn(call, viewer, limit) for fn in FUNDABLE]
     return [group for group in groups if group.items]
+
+
+@fundable
+def _practices(call: Call, viewer, limit: int) -> FundableGroup:
+    """Offers, requests and stories on the call's themes, still open, newest first."""
+    from flask_babel import lazy_gettext as _l
+
+    from forum.practices.models import CLOSED as PRACTICE_CLOSED
+    from forum.practices.models import Practice
+
+    query = (select(Practice)
+             .where(visible_to(Practice, viewer), Practice.status != PRACTICE_CLOSED,
+                    or_(*[Practice.has_theme(code) for code in call.theme_codes]))
+             .order_by(Practice.created_at.desc(), Practice.id.desc()).limit(limit))
+    items = [Fundable(p.title, url_for("practices.show", practice_id=p.id),
+                      f"{p.kind_label}: {p.summary}" if p.summary else str(p.kind_label),
+                      p.is_example)
+             for p in db.session.scalars(query)]
+    return FundableGroup(_l("Good practices"), items)
 
 
 @fundable

@@ -93,11 +93,21 @@ def test_pending_and_missing_calls_are_404(app, client, make_user):
 # --- a call's page ------------------------------------------------------------------------
 
 
-def test_call_page_shows_facts_and_twinnings_sharing_a_theme(app, client):
+def _practice(app, title, theme):
+    from forum.practices.models import Practice
+
+    with app.app_context():
+        db.session.add(Practice(kind="offer", title=title, summary="Una pratica", themes=theme))
+        db.session.commit()
+
+
+def test_call_page_shows_facts_practices_and_twinnings_sharing_a_theme(app, client):
     from tests.twinning_data import bergamo_lecce
 
     bergamo_lecce(app, events=False)
     title = "La Governance della Smart City and Community. BG-LE"
+    _practice(app, "Cruscotto di governance", "governance")
+    _practice(app, "Piano di evacuazione", "safety-emergency")
     call_id = _call(app, title="Governance call", themes=["governance"],
                     total_budget=15659005, is_example=True,
                     deadline=datetime(2026, 10, 25, 12, 0), opens_on=date(2026, 1, 1))
@@ -107,7 +117,8 @@ def test_call_page_shows_facts_and_twinnings_sharing_a_theme(app, client):
     assert "25 October 2026, 12:00, Italian time" in text
     assert "€15,659,005" in text
     assert "Example" in text
-    assert title in [a.get_text(strip=True) for a in page(response).select("#call-fundable ~ ul a")]
+    fundable = [a.get_text(strip=True) for a in page(response).select("#call-fundable ~ ul a")]
+    assert fundable == ["Cruscotto di governance", title]
     unrelated = _call(app, title="Safety call", themes=["safety-emergency"])
     assert title not in text_of(client.get(f"/calls/{unrelated}"))
 
@@ -136,6 +147,7 @@ def test_query_counts_do_not_grow_with_the_data(app, client, count_queries):
     from tests.twinning_data import bergamo_lecce
 
     bergamo_lecce(app, events=False)
+    _practice(app, "Practice 0", "governance")
     first = _call(app, title="Call 0", themes=["governance"])
 
     def measure():
@@ -148,6 +160,7 @@ def test_query_counts_do_not_grow_with_the_data(app, client, count_queries):
     few = measure()
     for n in range(1, 15):
         _call(app, title=f"Call {n}", themes=["governance", "mobility"])
+        _practice(app, f"Practice {n}", "governance mobility")
     assert measure() == few
 
 
