@@ -88,6 +88,14 @@ KEY_PAGES = [
 ]
 
 
+AXE_RUN = """(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                         resultTypes: ['violations']})
+    .then(r => r.violations.map(v => ({
+        id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+        nodes: v.nodes.map(n => ({target: n.target, html: n.html, summary: n.failureSummary}))
+    })))"""
+
+
 def with_language(path: str, lang: str) -> str:
     return f"{path}{'&' if '?' in path else '?'}lang={lang}"
 
@@ -138,20 +146,16 @@ def test_key_page_accessibility(server, page, axe_context, key, lang):
     audit = axe_context.new_page()
     audit.goto(url)
     audit.add_script_tag(path=str(AXE_SCRIPT))
-    violations = audit.evaluate(
-        """(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags},
-                                         resultTypes: ['violations']})
-                       .then(r => r.violations.map(v => ({
-                           id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
-                           nodes: v.nodes.map(n => ({target: n.target, html: n.html,
-                                                     summary: n.failureSummary}))})))""",
-        WCAG_TAGS)
-    failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
-    for violation in violations:
-        if violation["impact"] not in FAILING_IMPACTS:
-            note(f"axe {key.name} ({lang}) {describe(violation)}")
-    problems += [
-        "axe " + describe(v) + "\n    " + v["nodes"][0]["html"][:200] + "\n    "
-        + (v["nodes"][0]["summary"] or "").replace("\n", "\n    ")
-        for v in failing]
+    for width in (1280, MOBILE_WIDTH):
+        # The phone layout differs (burger menu, stacked header), so it is checked too.
+        audit.set_viewport_size({"width": width, "height": 900})
+        violations = audit.evaluate(AXE_RUN, WCAG_TAGS)
+        for violation in violations:
+            if violation["impact"] in FAILING_IMPACTS:
+                problems.append(
+                    f"axe at {width} px " + describe(violation) + "\n    "
+                    + violation["nodes"][0]["html"][:200] + "\n    "
+                    + (violation["nodes"][0]["summary"] or "").replace("\n", "\n    "))
+            else:
+                note(f"axe {key.name} ({lang}, {width} px) {describe(violation)}")
     assert not problems, f"{url}:\n" + "\n".join(problems)
