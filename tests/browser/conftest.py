@@ -229,11 +229,16 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 
 # --- the browser ------------------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="session", autouse=True)
+def chromium_present():
+    """Fail at once, before the server starts, when there is no browser to drive."""
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"Chromium is missing at {CHROMIUM}: install it with "
                     "`apt-get install chromium` (Debian) to run the browser tests.", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_present):
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
