@@ -125,6 +125,7 @@ def test_call_page_shows_facts_practices_and_twinnings_sharing_a_theme(app, clie
 
 def test_follow_and_unfollow_then_see_it_in_the_account(app, client, make_user, login):
     call_id = _call(app, title="Followed call")
+    client.get("/?lang=en")  # the language cookie: the texts below are English
     login(make_user())
     response = submit(client, f"/calls/{call_id}/follow", {}, form_url=f"/calls/{call_id}")
     assert response.status_code == 200
@@ -254,7 +255,8 @@ def test_staff_edit_moves_the_deadline(app, client, make_user, login):
 
 def test_saved_search_is_alerted_for_a_matching_call_only(app, client, make_user, login,
                                                            outbox):
-    searcher = make_user("searcher")
+    searcher = make_user("searcher", preferred_language="en")
+    client.get("/?lang=en")
     login(searcher)
     query = "level=eu&theme=open-data&applicant=municipalities"
     response = submit(client, f"/calls/searches?{query}", {}, form_url=f"/calls/?{query}")
@@ -284,6 +286,7 @@ def test_unsubscribe_link_works_without_sign_in_and_once(app, client, make_user,
         call_id = call.id
     (_to, _subject, body), = outbox()
     link = link_in(body, "calls/unsubscribe/")
+    client.get("/?lang=en")
     confirm = client.get(link)
     assert confirm.status_code == 200 and "Closing" in text_of(confirm)
     response = submit(client, link, {})
