@@ -1,6 +1,6 @@
 """initial schema
 
-Revision ID: ab12d54fee37
+Revision ID: 56442faca7b4
 Revises: 
 Create Date: 2026-11-22
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'ab12d54fee37'
+revision = '56442faca7b4'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -35,6 +35,24 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cities')),
     sa.UniqueConstraint('slug', name=op.f('uq_cities_slug'))
     )
+    op.create_table('moderation_actions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=20), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=True),
+    sa.Column('item_id', sa.Integer(), nullable=True),
+    sa.Column('target_user_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sa.String(length=500), nullable=True),
+    sa.Column('detail', sa.String(length=200), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_moderation_actions'))
+    )
+    with op.batch_alter_table('moderation_actions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_moderation_actions_action'), ['action'], unique=False)
+        batch_op.create_index(batch_op.f('ix_moderation_actions_actor_id'), ['actor_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_moderation_actions_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_moderation_actions_target_user_id'), ['target_user_id'], unique=False)
+
     op.create_table('networks',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=120), nullable=False),
@@ -240,6 +258,31 @@ def upgrade():
     with op.batch_alter_table('projects', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_projects_city_id'), ['city_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_projects_visibility'), ['visibility'], unique=False)
+
+    op.create_table('reports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('reporter_id', sa.Integer(), nullable=True),
+    sa.Column('reported_user_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sa.String(length=20), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('status', sa.String(length=10), server_default='open', nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['reported_user_id'], ['users.id'], name=op.f('fk_reports_reported_user_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['reporter_id'], ['users.id'], name=op.f('fk_reports_reporter_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['users.id'], name=op.f('fk_reports_resolved_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reports'))
+    )
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reports_created_at'), ['created_at'], unique=False)
+        batch_op.create_index('ix_reports_item', ['kind', 'item_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reports_reported_user_id'), ['reported_user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reports_reporter_id'), ['reporter_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reports_status'), ['status'], unique=False)
+        batch_op.create_index('uq_reports_open_per_member', ['kind', 'item_id', 'reporter_id'], unique=True, sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
 
     op.create_table('role_changes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -591,6 +634,15 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_role_changes_user_id'))
 
     op.drop_table('role_changes')
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.drop_index('uq_reports_open_per_member', sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
+        batch_op.drop_index(batch_op.f('ix_reports_status'))
+        batch_op.drop_index(batch_op.f('ix_reports_reporter_id'))
+        batch_op.drop_index(batch_op.f('ix_reports_reported_user_id'))
+        batch_op.drop_index('ix_reports_item')
+        batch_op.drop_index(batch_op.f('ix_reports_created_at'))
+
+    op.drop_table('reports')
     with op.batch_alter_table('projects', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_projects_visibility'))
         batch_op.drop_index(batch_op.f('ix_projects_city_id'))
@@ -640,5 +692,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_networks_visibility'))
 
     op.drop_table('networks')
+    with op.batch_alter_table('moderation_actions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_moderation_actions_target_user_id'))
+        batch_op.drop_index(batch_op.f('ix_moderation_actions_created_at'))
+        batch_op.drop_index(batch_op.f('ix_moderation_actions_actor_id'))
+        batch_op.drop_index(batch_op.f('ix_moderation_actions_action'))
+
+    op.drop_table('moderation_actions')
     op.drop_table('cities')
     # ### end Alembic commands ###
