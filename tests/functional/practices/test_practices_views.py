@@ -202,3 +202,13 @@ def test_member_from_lecce_seeks_meets_an_offer_and_gets_matched(app, client, ma
 
 def _logout(client):
     submit(client, "/auth/logout", {}, form_url="/account/profile")
+
+
+def test_home_shows_the_latest_practices_and_the_nav_links_them(app, client):
+    _new_practice(app, title="Pratica in vetrina", kind="seek")
+    response = client.get("/?lang=en")
+    section = page(response).find(id="latest-practices").find_parent("section")
+    assert "Good practices: seek and offer" in section.get_text()
+    assert "Pratica in vetrina" in section.get_text()
+    nav = [a.get_text(strip=True) for a in page(response).select("#main-menu a")]
+    assert "Practices" in nav
