@@ -23,6 +23,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from forum.core.attachments import Attachment
+from forum.core.db import is_savepoint_release
 from forum.core.uploads import UploadError, max_upload_bytes, save_upload, upload_folder
 from forum.extensions import db
 
@@ -198,6 +199,8 @@ def _remove_files(names) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session) -> None:
+    if is_savepoint_release(session):
+        return
     session.info.pop("attachments_new", None)
     gone = session.info.pop("attachments_gone", None)
     if gone:

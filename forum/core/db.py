@@ -56,6 +56,15 @@ def _sqlite_begin(connection):
         connection.exec_driver_sql("BEGIN")
 
 
+def is_savepoint_release(session) -> bool:
+    """True in an `after_commit` hook that SQLAlchemy fires for a SAVEPOINT being released.
+
+    SQLAlchemy dispatches after_commit for nested transactions too; work that must wait for
+    the real commit (indexing, removing files) checks this first.
+    """
+    return session.in_nested_transaction()
+
+
 def render_migration_type(type_, obj, autogen_context):
     """Alembic writes UTCDateTime as the plain column type it stores, so revisions need no
     import from the application."""

@@ -15,6 +15,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from forum.core.db import is_savepoint_release
 from forum.extensions import db
 
 IMAGE_TYPES = {
@@ -105,6 +106,8 @@ def remove_after_commit(folder: str, name: str | None) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _remove_pending(session) -> None:
+    if is_savepoint_release(session):
+        return
     for path in session.info.pop(_PENDING, []):
         path.unlink(missing_ok=True)
 

@@ -11,6 +11,7 @@ from flask import has_app_context
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
+from forum.core.db import is_savepoint_release
 from forum.search import registry
 
 log = logging.getLogger("forum.search")
@@ -56,6 +57,9 @@ def after_flush(session: Session, flush_context) -> None:
 
 
 def after_commit(session: Session) -> None:
+    if is_savepoint_release(session):
+        # The outer transaction is still open: other connections cannot see its rows yet.
+        return
     keys = session.info.pop(INFO_KEY, None)
     if not keys:
         return

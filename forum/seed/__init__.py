@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from forum.core.db import utcnow
-from forum.seed import accounts, places, twinnings
+from forum.seed import accounts, discussions, places, twinnings
 from forum.seed import calls
 from forum.seed import practices
 
@@ -38,6 +38,7 @@ STEPS: list[tuple[str, Step]] = [
     ("networks", twinnings.seed_networks),
     ("twinnings", twinnings.seed_twinnings),
     ("lecce", twinnings.seed_lecce),
+    ("discussions", discussions.seed_discussions),
     ("calls", calls.seed_calls),
     ("practices", practices.seed_practices),
 ]
