@@ -1,6 +1,6 @@
 """initial schema
 
-Revision ID: 56442faca7b4
+Revision ID: cc6b0c806fbd
 Revises: 
 Create Date: 2026-11-22
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '56442faca7b4'
+revision = 'cc6b0c806fbd'
 down_revision = None
 branch_labels = None
 depends_on = None
