@@ -36,11 +36,13 @@ def test_seed_is_idempotent_and_shows_the_sources(app, client):
     assert "trasferimento di know-how" in text                  # objectives
     assert "Associazione Bergamo Smart City & Community" in text  # results
     assert "6 partecipanti" in text or "6 participants" in text
-    assert "Esempio: contenuto di fantasia" not in text and "Example: fictional" not in text
+    assert "Esempio: contenuto fittizio" not in text  # the real twinning is no example
     assert page(response).find("a", href="https://streaming.example.org/gemellaggi/bg-le")
 
     example = text_of(client.get("/twinnings/numero-unico-pronto-intervento-nu112?lang=en"))
     assert "Example: fictional content for the demo." in example
+    italian = text_of(client.get("/twinnings/numero-unico-pronto-intervento-nu112?lang=it"))
+    assert "Esempio: contenuto fittizio a scopo dimostrativo." in italian
 
     lecce = text_of(client.get("/cities/lecce?lang=it"))
     assert "25" in lecce and "15.659.005 €" in lecce and "83.303" in lecce

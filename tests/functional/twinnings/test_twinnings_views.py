@@ -122,7 +122,7 @@ def test_staff_create_a_twinning_of_three_cities_with_an_event(app, client, make
             "themes": ["governance", "open-data"], **rows}
     # one role missing: refused, with what was typed kept
     wrong = {**data, "cities-0-role": "beneficiary"}
-    response = submit(client, "/twinnings/new", wrong)
+    response = submit(client, "/twinnings/new", wrong, form_url="/twinnings/new?lang=en")
     assert "Give at least one transferring city and one beneficiary city." in text_of(response)
     assert page(response).find("input", id="title")["value"] == "Governance condivisa"
     response = submit(client, "/twinnings/new", data)

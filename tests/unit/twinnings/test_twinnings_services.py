@@ -10,7 +10,14 @@ from forum.twinnings import services
 
 
 @pytest.fixture
-def cities(ctx):
+def english(app):
+    """A request context in English, so messages can be read as written in the code."""
+    with app.test_request_context("/?lang=en"):
+        yield
+
+
+@pytest.fixture
+def cities(ctx, english):
     return [places.create_city(None, {"name": n}) for n in ("Bergamo", "Lecce", "Matera")]
 
 
