@@ -1,0 +1,323 @@
+"""The route table of DESIGN.md section 7, written by hand from the rules.
+
+One row per (endpoint, method) of `app.url_map` (a few endpoints have a second row for another
+object, e.g. a proposed call beside a published one). Each row says how to build its URL from
+the world (conftest.py) and what each of the seven roles must get. POST rows are sent with a
+valid CSRF token and the minimal data of the row (usually none): for a role that may act, the
+expected outcome is what the rule says for that submission (a form shown again with its
+messages, a redirect after the change, a 400 for a malformed action).
+
+The outcomes are taken from the rules (DESIGN.md, the issues, each package's permissions), not
+from what the code answers today. A suspended member's open session stops at once, so unless a
+row says otherwise they get exactly what a visitor gets.
+"""
+from dataclasses import dataclass, field
+
+import pytest
+
+from tests.functional.security.world import (
+    ADMIN,
+    AUTHOR,
+    MEMBER,
+    ROLES,
+    STAFF,
+    SUSPENDED,
+    UNCONFIRMED,
+    VISITOR,
+)
+
+# A redirect to the sign-in page carrying `next=`: what a visitor gets from a members' page.
+LOGIN = "login"
+
+
+def expect(visitor, unconfirmed, member, author, staff, admin, suspended=None) -> dict:
+    return {VISITOR: visitor, UNCONFIRMED: unconfirmed, MEMBER: member, AUTHOR: author,
+            STAFF: staff, ADMIN: admin,
+            SUSPENDED: visitor if suspended is None else suspended}
+
+
+# --- profiles: the rules that recur ------------------------------------------------------------
+
+def everyone(ok=200) -> dict:
+    """Public pages and links that work without signing in."""
+    return expect(ok, ok, ok, ok, ok, ok)
+
+
+def signed_in(ok=200) -> dict:
+    """Any member, even with the address unconfirmed (they read; they do not write)."""
+    return expect(LOGIN, ok, ok, ok, ok, ok)
+
+
+def confirmed(ok=200) -> dict:
+    """Writing: confirmed members only; the unconfirmed are refused."""
+    return expect(LOGIN, 403, ok, ok, ok, ok)
+
+
+def author_or_staff(ok=200) -> dict:
+    """The author of the object, and staff; any other member is refused."""
+    return expect(LOGIN, 403, 403, ok, ok, ok)
+
+
+def staff_only(ok=200) -> dict:
+    """Staff curation and moderation: members, authors included, get 403."""
+    return expect(LOGIN, 403, 403, 403, ok, ok)
+
+
+def admin_only(ok=200) -> dict:
+    return expect(LOGIN, 403, 403, 403, 403, ok)
+
+
+def signed_out_only(ok=200) -> dict:
+    """Sign-in and registration: a signed-in member is sent on (302)."""
+    return expect(ok, 302, 302, 302, 302, 302)
+
+
+PUBLIC = everyone()
+
+
+@dataclass
+class Row:
+    endpoint: str
+    method: str
+    values: object  # world -> url_for values (path and query arguments)
+    expected: dict
+    data: dict = field(default_factory=dict)
+    case: str = ""
+    bug: str | None = None  # a known defect: the row runs as xfail(strict=True) naming it
+
+    @property
+    def id(self) -> str:
+        return f"{self.endpoint}:{self.method}" + (f"[{self.case}]" if self.case else "")
+
+    def param(self):
+        marks = [pytest.mark.xfail(strict=True, reason=self.bug)] if self.bug else []
+        return pytest.param(self, id=self.id, marks=marks)
+
+
+def none(w) -> dict:
+    return {}
+
+
+def twinning(w):
+    return {"slug": w.slugs["twinning"]}
+
+
+def city(w):
+    return {"slug": w.slugs["city"]}
+
+
+def network(w):
+    return {"slug": w.slugs["network"]}
+
+
+def project(w):
+    return {"slug": w.slugs["city"], "project_id": w.ids["project"]}
+
+
+def discussion(w):
+    return {"discussion_id": w.ids["discussion"]}
+
+
+def post(w):
+    """The author's reply (post 2 of the author's discussion)."""
+    return {"post_id": w.ids["post"]}
+
+
+def event(w):
+    return {"event_id": w.ids["event"]}
+
+
+def call(w):
+    return {"call_id": w.ids["call"]}
+
+
+def proposed_call(w):
+    return {"call_id": w.ids["proposed_call"]}
+
+
+def practice(w):
+    return {"practice_id": w.ids["practice"]}
+
+
+def author_profile(w):
+    return {"username": w.username(AUTHOR)}
+
+
+ROWS = [
+    # --- site pages --------------------------------------------------------------------------
+    Row("core.home", "GET", none, PUBLIC),
+    Row("core.privacy", "GET", none, PUBLIC),
+    Row("core.accessibility", "GET", none, PUBLIC),
+    Row("core.healthz", "GET", none, PUBLIC),
+    Row("search.results", "GET", lambda w: {"q": "gemellaggio"}, PUBLIC),
+
+    # --- signing up and in -------------------------------------------------------------------
+    Row("accounts.register", "GET", none, signed_out_only()),
+    # An empty registration comes back with its messages.
+    Row("accounts.register", "POST", none, signed_out_only(200)),
+    Row("accounts.login", "GET", none, signed_out_only()),
+    Row("accounts.login", "POST", none, signed_out_only(200)),
+    # Signing out is a POST anyone may send; it always lands on the home page.
+    Row("accounts.logout", "POST", none, everyone(302)),
+    # Mailed links work for whoever holds them, signed in or not.
+    Row("accounts.confirm", "GET", lambda w: {"token": w.tokens["confirm"]}, everyone(302)),
+    Row("accounts.reset_request", "GET", none, PUBLIC),
+    Row("accounts.reset_request", "POST", none, PUBLIC),  # empty: the form again
+    Row("accounts.reset_password", "GET", lambda w: {"token": w.tokens["reset"]}, PUBLIC),
+    Row("accounts.reset_password", "POST", lambda w: {"token": w.tokens["reset"]}, PUBLIC),
+    Row("accounts.confirm_email", "GET", lambda w: {"token": w.tokens["email"]}, everyone(302)),
+
+    # --- one's own account -------------------------------------------------------------------
+    Row("accounts.resend_confirmation", "POST", none, signed_in(302)),
+    Row("accounts.edit_profile", "GET", none, signed_in()),
+    Row("accounts.edit_profile", "POST", none, signed_in(200)),  # empty: messages by the fields
+    Row("accounts.change_password", "GET", none, signed_in()),
+    Row("accounts.change_password", "POST", none, signed_in(200)),
+    Row("accounts.sign_out_everywhere", "POST", none, signed_in(302)),
+    Row("accounts.change_email", "GET", none, signed_in()),
+    Row("accounts.change_email", "POST", none, signed_in(200)),
+    Row("accounts.export", "GET", none, signed_in()),
+    Row("accounts.delete_account", "GET", none, signed_in()),
+    Row("accounts.delete_account", "POST", none, signed_in(200)),  # no password: nothing goes
+
+    # --- members -----------------------------------------------------------------------------
+    Row("accounts.members", "GET", none, PUBLIC),
+    Row("accounts.member", "GET", author_profile, PUBLIC),
+    # The author's profile is listed, so its picture is public.
+    Row("accounts.avatar", "GET", author_profile, PUBLIC),
+    Row("accounts.roles", "GET", none, admin_only()),
+    # An admin's empty role form is a malformed action: 400.
+    Row("accounts.change_role", "POST", lambda w: {"user_id": w.user_id(MEMBER)},
+        admin_only(400)),
+
+    # --- cities, projects, networks (staff curate) --------------------------------------------
+    Row("places.cities", "GET", none, PUBLIC),
+    Row("places.city", "GET", city, PUBLIC),
+    Row("places.new_city", "GET", none, staff_only()),
+    Row("places.new_city", "POST", none, staff_only(200)),
+    Row("places.edit_city", "GET", city, staff_only()),
+    # Edit forms start from the saved values and keep those of fields not sent (WTForms with
+    # `obj`/`data`), so an empty submission saves the object unchanged: 302 back to it.
+    Row("places.edit_city", "POST", city, staff_only(302)),
+    Row("places.project", "GET", project, PUBLIC),
+    Row("places.new_project", "GET", city, staff_only()),
+    Row("places.new_project", "POST", city, staff_only(200)),
+    Row("places.edit_project", "GET", project, staff_only()),
+    Row("places.edit_project", "POST", project, staff_only(302)),
+    # An empty news item is shown again on the project page, as unprocessable.
+    Row("places.add_news", "POST", project, staff_only(422)),
+    Row("places.networks", "GET", none, PUBLIC),
+    Row("places.network", "GET", network, PUBLIC),
+    Row("places.new_network", "GET", none, staff_only()),
+    Row("places.new_network", "POST", none, staff_only(200)),
+    Row("places.edit_network", "GET", network, staff_only()),
+    Row("places.edit_network", "POST", network, staff_only(302)),
+    Row("places.add_network_member", "POST", network, staff_only(422)),
+    Row("places.remove_network_member", "POST",
+        lambda w: {**network(w), "member_id": w.ids["network_member"]}, staff_only(302)),
+
+    # --- twinnings and events ----------------------------------------------------------------
+    Row("twinnings.index", "GET", none, PUBLIC),
+    Row("twinnings.show", "GET", twinning, PUBLIC),
+    Row("twinnings.join", "POST", twinning, confirmed(302)),
+    Row("twinnings.leave", "POST", twinning, confirmed(302)),
+    Row("twinnings.create", "GET", none, staff_only()),
+    Row("twinnings.create", "POST", none, staff_only(200)),
+    Row("twinnings.edit", "GET", twinning, staff_only()),
+    Row("twinnings.edit", "POST", twinning, staff_only(200)),
+    Row("twinnings.new_event", "GET", twinning, staff_only()),
+    Row("twinnings.new_event", "POST", twinning, staff_only(200)),
+    Row("twinnings.new_network_event", "GET", network, staff_only()),
+    Row("twinnings.new_network_event", "POST", network, staff_only(200)),
+    Row("twinnings.edit_event", "GET", event, staff_only()),
+    Row("twinnings.edit_event", "POST", event, staff_only(302)),
+    Row("twinnings.delete_event", "POST", event, staff_only(302)),
+
+    # --- discussions -------------------------------------------------------------------------
+    Row("discussions.show", "GET", discussion, PUBLIC),
+    Row("discussions.create", "GET", lambda w: {"space": f"twinning:{w.slugs['twinning']}"},
+        confirmed()),
+    Row("discussions.create", "POST", lambda w: {"space": f"twinning:{w.slugs['twinning']}"},
+        confirmed(200)),
+    # An empty reply: the thread again with the message by the reply box.
+    Row("discussions.reply", "POST", discussion, confirmed(200)),
+    Row("discussions.edit_post", "GET", post, author_or_staff()),
+    Row("discussions.edit_post", "POST", post, author_or_staff(200)),
+    # Authors delete their replies; staff delete any post.
+    Row("discussions.delete_post", "POST", post, author_or_staff(302)),
+    # Only staff bring a deleted post back, not even its author.
+    Row("discussions.restore_post", "POST", lambda w: {"post_id": w.ids["deleted_post"]},
+        staff_only(302)),
+    Row("discussions.pin", "POST", discussion, staff_only(302), data={"state": "on"}),
+    Row("discussions.lock", "POST", discussion, staff_only(302), data={"state": "on"}),
+    Row("discussions.pin", "POST", discussion, staff_only(400), case="no state"),
+
+    # --- attachments -------------------------------------------------------------------------
+    Row("attachments.download", "GET",
+        lambda w: {"attachment_id": w.ids["attachment"], "filename": w.names["attachment"]},
+        PUBLIC),
+    # Only the member who uploaded it, or staff, removes a file.
+    Row("attachments.delete", "POST", lambda w: {"attachment_id": w.ids["attachment"]},
+        author_or_staff(302),
+        bug="removing a post's attachment ends in a 500: owner_url() calls "
+            "discussions.views.post_url, whose url_for('.show') resolves to 'attachments.show' "
+            "inside the attachments blueprint (BuildError)"),
+    Row("attachments.delete", "POST",
+        lambda w: {"attachment_id": w.ids["practice_attachment"]}, author_or_staff(302),
+        case="practice file"),
+
+    # --- practices ---------------------------------------------------------------------------
+    Row("practices.index", "GET", none, PUBLIC),
+    Row("practices.show", "GET", practice, PUBLIC),
+    Row("practices.create", "GET", none, confirmed()),
+    Row("practices.create", "POST", none, confirmed(200)),
+    Row("practices.edit", "GET", practice, author_or_staff()),
+    Row("practices.edit", "POST", practice, author_or_staff(200)),
+    # Other confirmed members come forward (the message is optional); the author cannot.
+    Row("practices.interest", "POST", practice, expect(LOGIN, 403, 302, 403, 302, 302)),
+    # Marking matched is part of editing the record: the author and staff. It names what
+    # answered the practice, so an empty form comes back with its message.
+    Row("practices.matched", "POST", practice, author_or_staff(200)),
+
+    # --- calls for funding -------------------------------------------------------------------
+    Row("calls.index", "GET", none, PUBLIC),
+    Row("calls.show", "GET", call, PUBLIC),
+    # A proposal stays unpublished until staff approve it: only its author and staff see it.
+    Row("calls.show", "GET", proposed_call, expect(404, 404, 404, 200, 200, 200),
+        case="proposed"),
+    Row("calls.call_calendar", "GET", call, PUBLIC),
+    Row("calls.calendar", "GET", none, PUBLIC),
+    Row("calls.feed", "GET", none, PUBLIC),
+    Row("calls.followed", "GET", none, signed_in()),
+    Row("calls.pending", "GET", none, staff_only()),
+    Row("calls.follow", "POST", call, confirmed(302)),
+    Row("calls.unfollow", "POST", call, signed_in(302)),
+    Row("calls.save_search", "POST", lambda w: {"theme": "open-data"}, confirmed(302)),
+    # A saved search is its owner's alone: for anyone else it does not exist.
+    Row("calls.delete_search", "POST", lambda w: {"search_id": w.ids["saved_search"]},
+        expect(LOGIN, 404, 404, 302, 404, 404)),
+    # The mailed unsubscribe link works without signing in.
+    Row("calls.unsubscribe", "GET", lambda w: {"token": w.tokens["unsubscribe"]}, PUBLIC),
+    Row("calls.unsubscribe", "POST", lambda w: {"token": w.tokens["unsubscribe"]}, PUBLIC),
+    # Members propose, staff publish: both reach the form.
+    Row("calls.create", "GET", none, confirmed()),
+    Row("calls.create", "POST", none, confirmed(200)),
+    # Staff edit calls (issue 5: "Staff publish and edit calls").
+    Row("calls.edit", "GET", call, staff_only()),
+    Row("calls.edit", "POST", call, staff_only(200)),
+    # Others cannot see a proposal at all (404); its author sees it but may not approve it.
+    Row("calls.approve", "POST", proposed_call, expect(LOGIN, 404, 404, 403, 302, 302)),
+    Row("calls.reject", "POST", proposed_call, expect(LOGIN, 404, 404, 403, 302, 302)),
+]
+
+# Served by Flask itself; not an application route.
+SKIPPED_ENDPOINTS = {"static"}
+
+
+def table_keys() -> set[tuple[str, str]]:
+    return {(row.endpoint, row.method) for row in ROWS}
+
+
+def check_complete() -> None:
+    for row in ROWS:
+        assert set(row.expected) == set(ROLES), row.id
