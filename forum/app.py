@@ -82,6 +82,9 @@ def register_blueprints(app: Flask) -> None:
     from forum.practices.views import bp as practices
 
     app.register_blueprint(practices)
+    from forum.moderation.views import bp as moderation
+
+    app.register_blueprint(moderation)
 
 
 def register_jinja(app: Flask) -> None:

@@ -3,6 +3,7 @@ from forum.accounts.models import RoleChange, User
 from forum.calls.models import Call, CallAlert, CallFollow, CallReminder, CallSavedSearch
 from forum.core.attachments import Attachment
 from forum.discussions.models import Discussion, Post
+from forum.moderation.models import ModerationAction, Report
 from forum.notifications.models import OutboxMessage
 from forum.places.models import City, Network, NetworkMember, Organisation, Project, ProjectNews
 from forum.practices.models import Practice, PracticeInterest, PracticeLink
@@ -12,8 +13,9 @@ from forum.twinnings.models import Event, Twinning, TwinningCity, TwinningPartic
 __all__ = [
     "Call", "CallAlert", "CallFollow", "CallReminder", "CallSavedSearch",
     "Attachment", "City", "Discussion", "Event", "Network", "NetworkMember", "Organisation",
-    "OutboxMessage", "Post", "Practice", "PracticeInterest", "PracticeLink", "Project",
-    "ProjectNews", "RoleChange", "SearchPending", "Twinning",
+    "ModerationAction", "OutboxMessage", "Post", "Practice", "PracticeInterest", "PracticeLink",
+    "Project",
+    "ProjectNews", "Report", "RoleChange", "SearchPending", "Twinning",
     "TwinningCity",
     "TwinningParticipant", "User",
 ]

@@ -17,9 +17,10 @@ from forum.accounts.models import User
 from forum.core import attachment_services as attachments
 from forum.core.db import utcnow
 from forum.core.markup import render_markdown, sanitise_html
-from forum.core.visibility import DELETED, PUBLISHED, visible_to
+from forum.core.visibility import DELETED, PENDING, PUBLISHED, visible_to
 from forum.discussions.models import Discussion, Post
 from forum.extensions import db
+from forum.moderation import audit, trust
 from forum.places.models import Network
 from forum.twinnings.models import Twinning
 
@@ -60,9 +61,13 @@ def start_discussion(author: User, space, title: str, body: str, files=()) -> Di
     if not title:
         raise DiscussionError(_("Give the discussion a title."), "title")
     _check_body(body)
+    _check_trust(author, body)
     checked = attachments.check_files(files)
+    held = trust.hold_for_review(author)
     discussion = _new_discussion(author, space, title[:TITLE_MAX])
-    post = _add_post(discussion, author, body)
+    if held:
+        discussion.visibility = PENDING
+    post = _add_post(discussion, author, body, held=held)
     attachments.store(author, "post", post.id, checked)
     return discussion
 
@@ -71,13 +76,22 @@ def reply(author: User, discussion: Discussion, body: str, files=()) -> Post:
     if discussion.locked:
         raise DiscussionError(_("This discussion is locked: it accepts no new replies."))
     _check_body(body)
+    _check_trust(author, body)
     checked = attachments.check_files(files)
-    post = _add_post(discussion, author, body)
+    post = _add_post(discussion, author, body, held=trust.hold_for_review(author))
     attachments.store(author, "post", post.id, checked)
     return post
 
 
-def edit_post(editor: User, post: Post, body: str, title: str | None = None, files=()) -> Post:
+def _check_trust(author: User, body: str) -> None:
+    # New members' tighter limits (forum.moderation.trust): fewer posts an hour, fewer links.
+    problem = trust.posting_problem(author, body)
+    if problem:
+        raise DiscussionError(problem)
+
+
+def edit_post(editor: User, post: Post, body: str, title: str | None = None, files=(),
+              reason: str | None = None) -> Post:
     """New text for a post (and a new title when it opens its discussion), marked as edited;
     `files` are added to the post's attachments."""
     if post.visibility == DELETED:
@@ -94,10 +108,17 @@ def edit_post(editor: User, post: Post, body: str, title: str | None = None, fil
     post.edited_at = utcnow()
     db.session.flush()
     attachments.store(editor, "post", post.id, checked)
+    if _by_staff_on_other(editor, post):
+        audit.record_for(editor, "edit", post, reason=reason)
     return post
 
 
-def delete_post(actor: User, post: Post) -> None:
+def _by_staff_on_other(actor: User, post: Post) -> bool:
+    # Staff changing someone else's post is a staff action: it goes in the moderation log.
+    return bool(actor is not None and actor.is_staff and actor.id != post.author_id)
+
+
+def delete_post(actor: User, post: Post, reason: str | None = None) -> None:
     """The post stays, as a placeholder, so numbers, pages and quotes keep their place.
 
     The body is kept for staff (moderation, appeals) but nobody else sees it again.
@@ -105,23 +126,32 @@ def delete_post(actor: User, post: Post) -> None:
     post.visibility = DELETED
     db.session.flush()
     refresh_counts(post.discussion)
+    if _by_staff_on_other(actor, post):
+        audit.record_for(actor, "delete", post, reason=reason)
 
 
-def restore_post(actor: User, post: Post) -> None:
+def restore_post(actor: User, post: Post, reason: str | None = None) -> None:
     post.visibility = PUBLISHED
     post.visibility_reason = None
     db.session.flush()
     refresh_counts(post.discussion)
+    audit.record_for(actor, "restore", post, reason=reason)
 
 
-def set_pinned(actor: User, discussion: Discussion, pinned: bool) -> None:
-    discussion.pinned = bool(pinned)
-    db.session.flush()
+def set_pinned(actor: User, discussion: Discussion, pinned: bool,
+               reason: str | None = None) -> None:
+    if discussion.pinned != bool(pinned):
+        discussion.pinned = bool(pinned)
+        db.session.flush()
+        audit.record_for(actor, "pin" if pinned else "unpin", discussion, reason=reason)
 
 
-def set_locked(actor: User, discussion: Discussion, locked: bool) -> None:
-    discussion.locked = bool(locked)
-    db.session.flush()
+def set_locked(actor: User, discussion: Discussion, locked: bool,
+               reason: str | None = None) -> None:
+    if discussion.locked != bool(locked):
+        discussion.locked = bool(locked)
+        db.session.flush()
+        audit.record_for(actor, "lock" if locked else "unlock", discussion, reason=reason)
 
 
 def refresh_counts(discussion: Discussion) -> None:
@@ -160,7 +190,7 @@ def _new_discussion(author, space, title: str, *, is_general: bool = False) -> D
     return discussion
 
 
-def _add_post(discussion: Discussion, author: User | None, body: str) -> Post:
+def _add_post(discussion: Discussion, author: User | None, body: str, held: bool = False) -> Post:
     # Numbers are never reused: deleted posts stay as placeholders and keep theirs.
     number = db.session.scalar(
         select(func.coalesce(func.max(Post.number), 0)).where(Post.discussion_id == discussion.id)
@@ -169,9 +199,14 @@ def _add_post(discussion: Discussion, author: User | None, body: str) -> Post:
         discussion=discussion, author_id=author.id if author else None, number=number,
         body=body, body_html=render_body(body), created_at=utcnow(),
     )
+    if held:
+        # forum.moderation.trust: a new member's post waits for staff approval.
+        post.visibility = PENDING
     db.session.add(post)
     db.session.flush()
     refresh_counts(discussion)
+    if held:
+        audit.record_for(None, "hold", post)
     return post
 
 

@@ -1,0 +1,1 @@
+"""Moderation: reports, the staff queue and actions, automatic defences, the audit log."""
