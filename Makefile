@@ -27,12 +27,13 @@ compile-catalogs: $(STAMP)
 
 extract: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-comments "i18n:" \
+		--ignore-dirs ".* venv .venv node_modules" \
 		--no-location --sort-output --width 100 --project Gemellaggi \
 		-o translations/messages.pot .
 
 update-catalogs: extract
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages \
-		--no-location --no-fuzzy-matching --ignore-obsolete --width 100
+		--no-fuzzy-matching --ignore-obsolete --width 100
 	$(BIN)/python scripts/copy_english.py translations/en/LC_MESSAGES/messages.po
 
 migrate: $(STAMP)

@@ -21,7 +21,8 @@ def fresh_template(tmp_path_factory):
     pot = tmp_path_factory.mktemp("i18n") / "messages.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "lazy_gettext", "--no-location", "-o", str(pot), "--quiet", "."],
+         "-k", "_l", "-k", "lazy_gettext", "--ignore-dirs", ".* venv .venv node_modules",
+         "--no-location", "-o", str(pot), "."],
         cwd=ROOT, check=True, capture_output=True,
     )
     with open(pot, "rb") as handle:
