@@ -85,6 +85,9 @@ def register_blueprints(app: Flask) -> None:
     from forum.moderation.views import bp as moderation
 
     app.register_blueprint(moderation)
+    from forum.accounts.twofactor import bp as twofactor
+
+    app.register_blueprint(twofactor)
 
 
 def register_jinja(app: Flask) -> None:

@@ -1,5 +1,6 @@
 """Every package's models, imported in one place so the metadata is complete."""
 from forum.accounts.models import RoleChange, User
+from forum.accounts.twofactor import RecoveryCode, TwoFactor
 from forum.calls.models import Call, CallAlert, CallFollow, CallReminder, CallSavedSearch
 from forum.core.attachments import Attachment
 from forum.discussions.models import Discussion, Post
@@ -15,7 +16,7 @@ __all__ = [
     "Attachment", "City", "Discussion", "Event", "Network", "NetworkMember", "Organisation",
     "ModerationAction", "OutboxMessage", "Post", "Practice", "PracticeInterest", "PracticeLink",
     "Project",
-    "ProjectNews", "Report", "RoleChange", "SearchPending", "Twinning",
+    "ProjectNews", "RecoveryCode", "Report", "RoleChange", "SearchPending", "Twinning",
     "TwinningCity",
-    "TwinningParticipant", "User",
+    "TwinningParticipant", "TwoFactor", "User",
 ]

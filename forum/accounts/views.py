@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum.accounts import forms, permissions, services
+from forum.accounts import forms, permissions, services, twofactor
 from forum.accounts.models import ROLES, User
 from forum.accounts.services import InvalidToken, ValidationError
 from forum.core.i18n import LANG_COOKIE, current_language, format_day
@@ -144,14 +144,23 @@ def login():
         if user is None:
             error = _("The username, e-mail address or password is not correct.")
         elif user.is_suspended:
-            error = _("Your account is suspended until %(day)s.",
-                      day=format_day(user.suspended_until))
+            error = _suspension_message(user)
+        elif twofactor.is_enabled(user):
+            return twofactor.start_challenge(user, form.remember.data, target)
         else:
             services.record_login(user)
             db.session.commit()
             login_user(user, remember=form.remember.data)
+            twofactor.mark_authenticated()
             return _set_language_cookie(redirect(target), user.preferred_language)
     return render_template("accounts/login.html", form=form, error=error)
+
+
+def _suspension_message(user: User) -> str:
+    # Indefinite suspensions are stored as a date no one reaches (forum.moderation.services).
+    if user.suspended_until.year >= 9999:
+        return _("Your account is suspended indefinitely.")
+    return _("Your account is suspended until %(day)s.", day=format_day(user.suspended_until))
 
 
 @bp.post("/auth/logout")
@@ -225,6 +234,7 @@ def edit_profile():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@twofactor.recent_auth_required
 def change_password():
     form = forms.PasswordForm()
     if form.validate_on_submit():
@@ -254,6 +264,7 @@ def sign_out_everywhere():
 
 @bp.route("/account/email", methods=["GET", "POST"])
 @login_required
+@twofactor.recent_auth_required
 def change_email():
     form = forms.EmailForm()
     if form.validate_on_submit():
