@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from forum.accounts.models import User
+from forum.accounts.services import end_sessions
 from forum.core.db import utcnow
 from forum.core.visibility import DELETED, HIDDEN, PENDING, PUBLISHED
 from forum.discussions import services as discussions
@@ -285,6 +286,8 @@ def suspend(actor: User, member: User, days: int | None, reason: str) -> datetim
                               "days")
     until = INDEFINITE if days is None else utcnow() + timedelta(days=days)
     member.suspended_until = until
+    # Sessions end for good, not just while suspended: lifting it must not revive them.
+    end_sessions(member)
     db.session.flush()
     detail = "until=indefinite" if days is None else f"until={until.date().isoformat()}"
     audit.record(actor, "suspend", kind="user", item_id=member.id, target_user_id=member.id,
