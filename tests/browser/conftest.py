@@ -293,6 +293,22 @@ def page(context):
 
 
 @pytest.fixture
+def other_person(browser, server):
+    """A page in a context of its own: a second person (visitor, staff) in the same journey."""
+    contexts = []
+
+    def open_page():
+        ctx = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
+        ctx.set_default_timeout(10_000)
+        contexts.append(ctx)
+        return ctx.new_page()
+
+    yield open_page
+    for ctx in contexts:
+        ctx.close()
+
+
+@pytest.fixture
 def axe_context(browser, server):
     # axe is injected as an inline <script>, which the site's CSP (script-src 'self') refuses;
     # bypass_csp is for these axe runs only, the site's policy itself stays as it is.

@@ -1,8 +1,8 @@
 """Journeys a person takes through the site, in a real browser.
 
-Each journey starts as soon as its pages exist; until then it is skipped with the page that
-is missing. Journeys of features that are later issues (moderation, practices) are listed at
-the end as skipped, so the run says they are not covered yet.
+Each journey runs as soon as its pages exist; until then it is skipped, naming the page that
+is missing (a 404 on the test server). Several people in one journey (a reporter, staff, a
+visitor) each get a browser context of their own.
 """
 import random
 import uuid
@@ -116,7 +116,7 @@ def test_switching_to_english_keeps_the_page(server, page):
 
 # --- (3) register, confirm from the mail, reply ---------------------------------------------
 
-def test_newcomer_registers_confirms_and_replies(server, page):
+def test_newcomer_registers_confirms_and_replies(server, page, other_person):
     discussion = bergamo_lecce_discussion(server)
     name = f"nuovo{uuid.uuid4().hex[:8]}"
     email = f"{name}@example.org"
@@ -154,6 +154,9 @@ def test_newcomer_registers_confirms_and_replies(server, page):
     assert text in posts_text(page)
     author = page.locator("article.post", has_text=text)
     assert "Nuova Arrivata" in author.inner_text() or name in author.inner_text()
+    visitor = other_person()
+    visitor.goto(discussion)
+    assert text in posts_text(visitor), "the reply is not public"
 
     # The running site indexes it at once: its one made-up word finds the discussion.
     if server.status("/search?q=x") != 404:
@@ -254,9 +257,64 @@ def test_member_posts_a_cerco_and_is_interested_in_an_offro(server, page):
                         author)[0][0] >= 1
 
 
-# --- later issues -----------------------------------------------------------------------------
-# Skipped while their pages are 404; the day they exist this fails until the journey is written.
+# --- (4) staff hide a reported post ---------------------------------------------------------
 
-def test_staff_hide_a_reported_post(server):
-    require(server, "/mod/", "moderation (journey: staff hide a reported post)")
-    pytest.fail("moderation exists now: write the journey 'staff hide a reported post'")
+def other_demo_member(server: Server) -> str:
+    rows = server.query(
+        "SELECT username FROM users WHERE role = 'member' AND username != ? "
+        "AND email LIKE '%@gemellaggi.example' AND email_confirmed_at IS NOT NULL "
+        "ORDER BY id LIMIT 1", demo_member())
+    assert rows, "the demo data has a single member"
+    return rows[0][0]
+
+
+def test_staff_hide_a_reported_post(server, page, other_person):
+    require(server, "/mod/", "moderation")
+    from forum.seed.accounts import DEMO_STAFF
+
+    discussion = bergamo_lecce_discussion(server)
+    # A member writes something...
+    sign_in(page, demo_member(), DEMO_PASSWORD)
+    page.goto(discussion)
+    text = f"Offerta imperdibile, scrivetemi in privato: {made_up_word()}."
+    page.locator("#reply textarea[name=body]").fill(text)
+    page.locator("#reply [type=submit][name=submit]").click()
+    page.wait_for_load_state()
+    assert text in posts_text(page)
+
+    # ...another member reports it...
+    reporter = other_person()
+    sign_in(reporter, other_demo_member(server), DEMO_PASSWORD)
+    reporter.goto(discussion)
+    post = reporter.locator("article.post", has_text=text)
+    report = post.locator("a[href*='/report/post/']")
+    post_id = report.get_attribute("href").rstrip("/").split("/")[-1]
+    report.click()
+    reporter.wait_for_load_state()
+    form = reporter.locator("form.report-form")
+    reason = form.locator("input[name=reason]").first
+    form.locator(f"label[for='{reason.get_attribute('id')}']").click()
+    assert reason.is_checked()
+    form.locator("[type=submit]").click()
+    reporter.wait_for_load_state()
+    assert reporter.locator(".alert-success").count() >= 1, reporter.locator("main").inner_text()
+    assert text in posts_text(reporter), "one report alone hid the post"
+
+    # ...staff find it in the queue and hide it...
+    staff = other_person()
+    sign_in(staff, DEMO_STAFF, DEMO_PASSWORD)
+    staff.goto("/mod/")
+    staff.locator(f"main a[href$='/mod/post/{post_id}']").first.click()
+    staff.wait_for_load_state()
+    hide = staff.locator("form[action$='/hide']")
+    hide.locator("input[name$=reason], textarea[name$=reason]").first.fill("Pubblicità")
+    hide.locator("[type=submit]").click()
+    staff.wait_for_load_state()
+    assert staff.locator("form[action$='/restore']").count() == 1, (
+        staff.locator("main").inner_text()[:500])
+
+    # ...and visitors no longer see it.
+    visitor = other_person()
+    visitor.goto(discussion)
+    assert text not in visitor.locator("main").inner_text()
+
