@@ -93,7 +93,10 @@ def reply(discussion_id: int):
         _form_error(form, error)
         return _render_thread(discussion, None, form)
     db.session.commit()
-    flash(_("Your reply has been published."), "success")
+    if post.visibility == "pending":
+        flash(_("Thank you: your reply will appear once staff have approved it."), "info")
+    else:
+        flash(_("Your reply has been published."), "success")
     return redirect(post_url(post))
 
 
@@ -139,7 +142,11 @@ def create():
                 _form_error(form, error)
             else:
                 db.session.commit()
-                flash(_("Your discussion has started."), "success")
+                if discussion.visibility == "pending":
+                    flash(_("Thank you: your discussion will appear once staff have approved "
+                            "it."), "info")
+                else:
+                    flash(_("Your discussion has started."), "success")
                 return redirect(url_for(".show", discussion_id=discussion.id))
     return render_template("discussions/new.html", form=form, space=space,
                            space_key=request.args["space"], preview_html=preview_html)
