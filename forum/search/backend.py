@@ -6,6 +6,7 @@
 import logging
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from heapq import nlargest
 from itertools import islice
@@ -25,10 +26,16 @@ from forum.search.schema import PARSED_FIELDS, unpack_facets
 log = logging.getLogger("forum.search")
 
 MAX_QUERY_CHARS = 300
-MAX_PREFIX_TERMS = 40      # a prefix matches at most this many of its commonest words
+MAX_PREFIX_TERMS = 8       # a prefix matches at most this many of its commonest words
+TITLE_PREFIX_TERMS = 2     # ...and, weighted as titles, this many of the titles' stems
 PREFIX_SCAN = 2000         # words of the prefix looked at to pick those
 MIN_PREFIX = 3
-FACET_WINDOW = 500         # facets are counted over the most relevant hits only
+# Counting: matches are counted one by one up to EXACT_COUNT (or EXACT_SECONDS); past that
+# the total and the facets are estimated from a sample spread evenly over the index.
+EXACT_COUNT = 1000
+EXACT_SECONDS = 0.03
+SAMPLE_WINDOWS = 25
+SAMPLE_PER_WINDOW = 20
 FEW_RESULTS = 3            # below this many results, "did you mean" is offered
 READ_ATTEMPTS = 3
 SORTS = ("relevance", "date")
@@ -64,8 +71,13 @@ class SearchResult:
     total: int
     hits: list[Hit]
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
-    facets_partial: bool = False
+    # False: `total` and the facet counts are estimates (rounded), not counts.
+    exact: bool = True
     suggestion: str | None = None
+
+    @property
+    def facets_partial(self) -> bool:
+        return not self.exact
 
 
 class SearchBackend:
@@ -168,45 +180,143 @@ def clean_query(text: str) -> str:
     return " ".join(text.split())
 
 
+_PREFIXES = (wq.Prefix, wq.Wildcard)
+TITLE_FIELDS = ("title_it", "title_en")
+
+
+def _expand(reader, fieldname: str, text: str, boost: float, limit: int) -> list:
+    words = list(islice(reader.expand_prefix(fieldname, text), PREFIX_SCAN))
+    top = nlargest(limit, words, key=lambda w: reader.doc_frequency(fieldname, w))
+    return [wq.Term(fieldname, w, boost=boost) for w in top]
+
+
+def _prefix_query(nodes, reader):
+    """One prefix typed by the user (parsed once per field) as an OR of its commonest words.
+
+    The words come from the unstemmed `words` field, which holds every text of a document,
+    plus the (stemmed) titles with their boost: one posting list per word instead of one per
+    field and word, which is what made `part*` cost seconds on a large index.
+    """
+    node = nodes[0]
+    text = node.text if isinstance(node, wq.Prefix) else re.split(r"[*?]", node.text)[0]
+    text = fold(text).replace(" ", "")
+    if len(text) < MIN_PREFIX:
+        return wq.NullQuery
+    # Each term is a posting list to merge: their number is what a prefix costs.
+    terms = _expand(reader, "words", text, 1.0, MAX_PREFIX_TERMS)
+    for title in (n for n in nodes if n.fieldname in TITLE_FIELDS):
+        terms += _expand(reader, title.fieldname, text, title.boost, TITLE_PREFIX_TERMS)
+    return wq.Or(terms) if terms else wq.NullQuery
+
+
 def _cap_prefixes(q, reader):
     """Replace each prefix (or wildcard) by an OR of at most MAX_PREFIX_TERMS common words."""
     def rewrite(node):
-        if isinstance(node, (wq.Prefix, wq.Wildcard)):
-            text = node.text if isinstance(node, wq.Prefix) else re.split(r"[*?]", node.text)[0]
-            text = fold(text).replace(" ", "")
-            if len(text) < MIN_PREFIX:
-                return wq.NullQuery
-            words = list(islice(reader.expand_prefix(node.fieldname, text), PREFIX_SCAN))
-            top = nlargest(MAX_PREFIX_TERMS, words,
-                           key=lambda w: reader.doc_frequency(node.fieldname, w))
-            if not top:
-                return wq.NullQuery
-            return wq.Or([wq.Term(node.fieldname, w, boost=node.boost) for w in top])
-        return node
-    return q.accept(rewrite)
+        if isinstance(node, _PREFIXES):
+            return _prefix_query([node], reader)
+        children = getattr(node, "subqueries", None)
+        if isinstance(node, wq.Or) and children and all(isinstance(c, _PREFIXES)
+                                                         for c in children):
+            return _prefix_query(children, reader)
+        return node.apply(rewrite)
+    return rewrite(q)
 
 
-def _visibility_filter(user):
+def _hidden_docs(searcher, user) -> set[int] | None:
+    """Document numbers this user may not see: a mask, small because most content is public.
+
+    (A filter of the visible documents instead would be a set of nearly the whole index,
+    built on every query.) Staff see everything; authors also see their own pending or
+    hidden content.
+    """
     if getattr(user, "is_authenticated", False) and user.is_staff:
         return None
-    published = wq.Term("visibility", visibility.PUBLISHED)
-    if not getattr(user, "is_authenticated", False):
-        return published
-    own = wq.And([wq.Term("author", str(user.id)),
-                  wq.Or([wq.Term("visibility", visibility.PENDING),
-                         wq.Term("visibility", visibility.HIDDEN)])])
-    return wq.Or([published, own])
+    unpublished = wq.Or([wq.Term("visibility", state) for state in visibility.STATES
+                         if state != visibility.PUBLISHED])
+    hidden = set(searcher.docs_for_query(unpublished))
+    if hidden and getattr(user, "is_authenticated", False):
+        own = wq.And([wq.Term("author", str(user.id)),
+                      wq.Or([wq.Term("visibility", visibility.PENDING),
+                             wq.Term("visibility", visibility.HIDDEN)])])
+        hidden -= set(searcher.docs_for_query(own))
+    return hidden
 
 
-def _filter(request: SearchRequest, user):
-    parts = [p for p in (_visibility_filter(user),) if p is not None]
-    if request.type:
-        parts.append(wq.Term("type", request.type))
-    if request.city:
-        parts.append(wq.Term("cities", request.city))
-    if request.theme:
-        parts.append(wq.Term("themes", request.theme))
-    return wq.And(parts) if parts else None
+def _restrict(q, request: SearchRequest):
+    """The query limited to the chosen type, city and theme.
+
+    The conditions join the query itself (at no weight) rather than a filter: a filter is a
+    set of every document it allows, built before each search, while an AND skips through
+    the posting lists.
+    """
+    conditions = [wq.Term(name, value, boost=0.0) for name, value in
+                  (("type", request.type), ("cities", request.city), ("themes", request.theme))
+                  if value]
+    return wq.And([q, *conditions]) if conditions else q
+
+
+def _significant(n: float) -> int:
+    """An estimate rounded to two significant figures (17,185 -> 17,000)."""
+    n = int(round(n))
+    return n if n < 100 else round(n, 2 - len(str(n)))
+
+
+def _count(searcher, q, hidden) -> tuple[list[tuple[int, float]], int, bool]:
+    """(docnum, weight) of the matches to count facets over, the total, and whether exact.
+
+    Counting every match of a common word reads its whole posting list (and a phrase's
+    positions), which is most of the time a search costs. So matches are counted one by one
+    up to a bound; past it the count is estimated from SAMPLE_WINDOWS windows spread over
+    the document numbers (each type of content sits in its own stretch of them, so a sample
+    from the start alone would see only the first types), each giving its density.
+    """
+    hidden = hidden or ()
+    found, deadline = [], time.monotonic() + EXACT_SECONDS
+    complete = True
+    for sub, offset in searcher.leaf_searchers():
+        for docnum in q.docs(sub):
+            docnum += offset
+            if docnum in hidden:
+                continue
+            found.append((docnum, 1.0))
+            if len(found) >= EXACT_COUNT or (len(found) % 64 == 0
+                                             and time.monotonic() > deadline):
+                complete = False
+                break
+        if not complete:
+            break
+    if complete:
+        return found, len(found), True
+
+    size = searcher.doc_count_all()
+    step = max(1, -(-size // SAMPLE_WINDOWS))
+    matchers = [(q.matcher(sub), offset, offset + sub.doc_count_all())
+                for sub, offset in searcher.leaf_searchers()]
+    sample, estimate = [], 0.0
+    for start in range(0, size, step):
+        end = min(size, start + step)
+        taken, scanned_to = [], end
+        for matcher, offset, limit in matchers:
+            if limit <= start or offset >= end or not matcher.is_active():
+                continue
+            if matcher.id() + offset < start:
+                matcher.skip_to(start - offset)
+            while matcher.is_active() and matcher.id() + offset < end:
+                docnum = matcher.id() + offset
+                if docnum not in hidden:
+                    taken.append(docnum)
+                    if len(taken) >= SAMPLE_PER_WINDOW:
+                        scanned_to = docnum + 1
+                        break
+                matcher.next()
+            if len(taken) >= SAMPLE_PER_WINDOW:
+                break
+        if taken:
+            # Each sampled match stands for the matches of its window not looked at.
+            weight = (end - start) / (scanned_to - start)
+            estimate += len(taken) * weight
+            sample += [(docnum, weight) for docnum in taken]
+    return sample, max(_significant(estimate), len(found)), False
 
 
 class WhooshBackend(SearchBackend):
@@ -250,36 +360,53 @@ class WhooshBackend(SearchBackend):
                 _forget_searchers()
         raise SearchUnavailable("busy: the index kept changing while it was read")
 
-    def _search(self, searcher, text, request, user) -> SearchResult:
+    @staticmethod
+    def _query(searcher, text: str, request: SearchRequest):
         q = _parser(searcher.schema).parse(text)
         q = _cap_prefixes(q, searcher.reader()).normalize()
         if q is wq.NullQuery or not list(q.leaves()):
             raise QueryError(text)
-        options = {"filter": _filter(request, user)}
+        return _restrict(q, request)
+
+    def _search(self, searcher, text, request, user) -> SearchResult:
+        q = self._query(searcher, text, request)
+        hidden = _hidden_docs(searcher, user)
+        options = {"mask": hidden} if hidden else {}
         if request.sort == "date":
             options.update(sortedby="date", reverse=True)
         first = (request.page - 1) * request.per_page
-        limit = max(FACET_WINDOW, first + request.per_page)
-        results = searcher.search(q, limit=limit, **options)
-        total = len(results)
-        page_hits = [self._hit(h) for h in islice(results, first, first + request.per_page)]
-        top = results.top_n[:FACET_WINDOW]
-        result = SearchResult(total=total, hits=page_hits,
-                              facets=self._facets(searcher, top),
-                              facets_partial=total > len(top))
+        limit = first + request.per_page
+        # Only the hits up to this page are scored: Whoosh then skips the blocks of the
+        # posting lists that cannot reach them (the total is counted apart, below).
+        results = searcher.search(q, limit=limit, terms=False, **options)
+        top = results.top_n
+        if len(top) < limit:
+            # Fewer than asked for: every match is here, so the total is exact.
+            counted, total, exact = [(docnum, 1.0) for _score, docnum in top], len(top), True
+        else:
+            counted, total, exact = _count(searcher, q, hidden)
+            total = max(total, len(top))
+        page_hits = [self._hit(h) for h in islice(results, first, limit)]
+        result = SearchResult(total=total, hits=page_hits, exact=exact,
+                              facets=self._facets(searcher, counted))
         if total < FEW_RESULTS:
-            result.suggestion = self._suggest(searcher, text, request, user, total)
+            result.suggestion = self._suggest(searcher, text, request, hidden, total)
         return result
 
     def _hit(self, hit) -> Hit:
         doc_type, doc_id = hit["key"].split(":")
-        title = self._highlight(hit, ("title_it", "title_en"), hit.get("title", ""),
-                                _TITLE_HIGHLIGHTER) or escape(hit.get("title", ""))
-        fragment = self._highlight(hit, ("body_it", "body_en"), hit.get("body", ""),
-                                   _BODY_HIGHLIGHTER)
+        # The document's own language first: its analysis is the one that usually matched,
+        # and each field tried re-analyses the stored text. `words` (unstemmed) last: what
+        # a prefix matched.
+        langs = ("en", "it") if hit.get("language") == "en" else ("it", "en")
+        title = self._highlight(hit, [f"title_{lang}" for lang in langs] + ["words"],
+                                hit.get("title", ""), _TITLE_HIGHLIGHTER) \
+            or escape(hit.get("title", ""))
+        fragment = self._highlight(hit, [f"body_{lang}" for lang in langs] + ["words"],
+                                   hit.get("body", ""), _BODY_HIGHLIGHTER)
         if not fragment:
-            fragment = self._highlight(hit, ("summary_it", "summary_en"), hit.get("summary", ""),
-                                       _BODY_HIGHLIGHTER)
+            fragment = self._highlight(hit, [f"summary_{lang}" for lang in langs] + ["words"],
+                                       hit.get("summary", ""), _BODY_HIGHLIGHTER)
         if not fragment:
             plain = hit.get("summary") or hit.get("body") or ""
             fragment = escape(plain[:200] + ("…" if len(plain) > 200 else ""))
@@ -298,22 +425,26 @@ class WhooshBackend(SearchBackend):
         return ""
 
     @staticmethod
-    def _facets(searcher, top) -> dict[str, list[tuple[str, int]]]:
+    def _facets(searcher, counted) -> dict[str, list[tuple[str, int]]]:
+        """Counts per type, city and theme over (docnum, weight) pairs (weights: samples)."""
         counts = {"type": {}, "city": {}, "theme": {}}
-        if not top:
+        if not counted:
             return {name: [] for name in counts}  # an empty index has no columns to read
         column = searcher.reader().column_reader("facets")
-        for _score, docnum in top:
+        for docnum, weight in counted:
             doc_type, cities, themes = unpack_facets(column[docnum])
-            counts["type"][doc_type] = counts["type"].get(doc_type, 0) + 1
+            counts["type"][doc_type] = counts["type"].get(doc_type, 0) + weight
             for city in cities:
-                counts["city"][city] = counts["city"].get(city, 0) + 1
+                counts["city"][city] = counts["city"].get(city, 0) + weight
             for theme in themes:
-                counts["theme"][theme] = counts["theme"].get(theme, 0) + 1
-        return {name: sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))
-                for name, values in counts.items()}
+                counts["theme"][theme] = counts["theme"].get(theme, 0) + weight
+        rounded = {name: [(code, _significant(n)) for code, n in values.items()]
+                   for name, values in counts.items()}
+        return {name: sorted((kv for kv in values if kv[1] > 0),
+                             key=lambda kv: (-kv[1], kv[0]))
+                for name, values in rounded.items()}
 
-    def _suggest(self, searcher, text, request, user, total) -> str | None:
+    def _suggest(self, searcher, text, request, hidden, total) -> str | None:
         corrector = searcher.corrector("words")
         changed = False
         words = []
@@ -330,8 +461,12 @@ class WhooshBackend(SearchBackend):
         if not changed:
             return None
         suggestion = "".join(words)
-        q = _cap_prefixes(_parser(searcher.schema).parse(suggestion), searcher.reader())
-        found = len(searcher.search(q, limit=1, filter=_filter(request, user)))
+        try:
+            q = self._query(searcher, suggestion, request)
+        except QueryError:
+            return None
+        options = {"mask": hidden} if hidden else {}
+        found = searcher.search(q, limit=FEW_RESULTS, terms=False, **options).scored_length()
         return suggestion if found > total else None
 
 

@@ -61,6 +61,7 @@ def results():
                     "a \"phrase in quotes\" or the beginning of a word followed by *.")
         return render_template("search/results.html", message=message, **context)
     pages = max(1, -(-found.total // PER_PAGE))
-    if params.page > pages:
+    # An estimated total can promise a page past the real end: that page is not found either.
+    if params.page > pages or (params.page > 1 and not found.result.hits):
         abort(404)
     return render_template("search/results.html", found=found, pages=pages, **context)

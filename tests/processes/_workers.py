@@ -6,6 +6,7 @@ worker would, and prints one JSON line with what it saw.
 import json
 import sys
 import time
+import zlib
 
 
 def make_app(database_url: str, index_dir: str, **extra):
@@ -22,9 +23,11 @@ def write(database_url, index_dir, discussion_id, prefix, count):
 
     app = make_app(database_url, index_dir)
     ids = []
+    # Numbers are unique per discussion: each writer takes its own range, from its prefix.
+    first = 1000 + zlib.crc32(prefix.encode()) % 10000 * 100
     with app.app_context():
         for i in range(int(count)):
-            post = Post(discussion_id=int(discussion_id), number=1000 + i, body="-",
+            post = Post(discussion_id=int(discussion_id), number=first + i, body="-",
                         body_html=f"<p>Processo parallelo {prefix}{i}x risposta</p>")
             db.session.add(post)
             db.session.flush()
