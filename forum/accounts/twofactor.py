@@ -37,6 +37,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from forum.accounts import services as accounts_services
 from forum.accounts.models import User
 from forum.core.db import UTCDateTime, utcnow
 from forum.core.security import safe_next
@@ -187,6 +188,22 @@ def verify(user: User, code: str, now: float | None = None) -> bool:
     row.used_at = utcnow()
     db.session.flush()
     return True
+
+
+@accounts_services.exporter
+def export_two_factor(user: User) -> tuple[str, dict]:
+    """Whether it is on and since when; the secret and codes are credentials, not data."""
+    settings = settings_of(user)
+    return "two_factor", {
+        "enabled": settings is not None,
+        "enabled_at": settings.enabled_at.isoformat() if settings else None,
+        "unused_recovery_codes": remaining_codes(user) if settings else 0,
+    }
+
+
+@accounts_services.eraser
+def erase_two_factor(user: User) -> None:
+    disable(user)
 
 
 def staff_must_enrol(user) -> bool:

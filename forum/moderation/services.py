@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select
 
 from forum.accounts.models import User
 from forum.accounts.services import end_sessions
+from forum.accounts.services import exporter as accounts_exporter
 from forum.core.db import utcnow
 from forum.core.visibility import DELETED, HIDDEN, PENDING, PUBLISHED
 from forum.discussions import services as discussions
@@ -482,6 +483,16 @@ def users_by_id(ids) -> dict[int, User]:
     if not ids:
         return {}
     return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids))).unique()}
+
+
+@accounts_exporter
+def export_reports(user: User) -> tuple[str, list]:
+    """The reports a member made (who reported them is never shown to the author)."""
+    rows = db.session.scalars(select(Report).where(Report.reporter_id == user.id)
+                              .order_by(Report.id)).unique()
+    return "reports", [
+        {"kind": r.kind, "item_id": r.item_id, "reason": r.reason, "note": r.note,
+         "status": r.status, "created_at": r.created_at.isoformat()} for r in rows]
 
 
 def find_member(username: str) -> User | None:

@@ -176,3 +176,23 @@ def test_members_are_not_asked_for_2fa_in_production(app, client, make_user, log
     monkeypatch.setitem(app.config, "FORUM_ENV", "production")
     login(make_user("anna"))
     assert client.get("/account/profile").status_code == 200
+
+
+def test_export_says_whether_it_is_on_and_erasure_removes_it(app, client, make_user, login):
+    import json
+
+    from forum.accounts.models import User
+    from forum.accounts.services import erase_member
+
+    anna = make_user("anna")
+    login(anna)
+    secret, _codes = enrol(client)
+    exported = json.loads(client.get("/account/export").get_data(as_text=True))
+    assert exported["two_factor"]["enabled"] is True
+    assert exported["two_factor"]["unused_recovery_codes"] == 10
+    assert secret not in json.dumps(exported)
+    with app.app_context():
+        erase_member(db.session.get(User, anna.id))
+        db.session.commit()
+        assert db.session.get(TwoFactor, anna.id) is None
+        assert db.session.scalars(select(RecoveryCode)).all() == []

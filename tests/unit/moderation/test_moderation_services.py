@@ -139,3 +139,15 @@ def test_suspension_ends_sessions_and_records_the_end(ctx):
     assert services.is_indefinite(bob.suspended_until)
     with pytest.raises(services.ModerationError):
         services.suspend(staff, bob, 0, "zero days")
+
+
+def test_a_members_reports_are_in_their_export(ctx, space):
+    from forum.accounts.services import export_data
+
+    author = member("author")
+    reporter = member("reporter")
+    discussion = discussions.start_discussion(author, space, "t", "body")
+    services.report(reporter, "discussion", discussion, "spam", "looks automated")
+    exported = export_data(reporter)["reports"]
+    assert exported[0]["kind"] == "discussion" and exported[0]["note"] == "looks automated"
+    assert export_data(author)["reports"] == []
