@@ -68,6 +68,8 @@ def build_world() -> World:
     from forum.core import attachment_services as attachments
     from forum.core.db import utcnow
     from forum.discussions import services as discussions
+    from forum.discussions.models import Post
+    from forum.moderation import services as moderation
     from forum.places import services as places
     from forum.practices import services as practices
     from forum.twinnings import services as twinnings
@@ -90,6 +92,12 @@ def build_world() -> World:
                             organisation_id=None, new_organisation=None, organisation_kind=None,
                             city_id=None, bio="Lavoro sui *gemellaggi*.", preferred_language="it",
                             listed=True, avatar=_png())
+
+    # The member keeps their profile out of the directory; their picture follows it.
+    accounts.update_profile(member, full_name="Persona Riservata", profession=None,
+                            organisation_id=None, new_organisation=None, organisation_kind=None,
+                            city_id=None, bio=None, preferred_language="it", listed=False,
+                            avatar=_png())
 
     # Places: two cities, an organisation, a project with news, a network with a member.
     bergamo = places.create_city(staff, {"slug": "sec-bergamo", "name": "Bergamo",
@@ -129,8 +137,23 @@ def build_world() -> World:
         FileStorage(io.BytesIO(PDF), filename="piano.pdf", content_type="application/pdf")])[0]
     gone = discussions.reply(author, discussion, "Una risposta cancellata.")
     discussions.delete_post(staff, gone)
-    w.ids.update(discussion=discussion.id, post=reply.id, deleted_post=gone.id,
-                 attachment=attachment.id)
+    # A second discussion of the author's, locked by staff after the author replied.
+    closed = discussions.start_discussion(author, twinning, "Discussione chiusa", "Apertura.")
+    locked_reply = discussions.reply(author, closed, "Prima della chiusura.")
+    discussions.set_locked(staff, closed, True)
+    # Hidden by staff: a reply of the author's, and a whole discussion of theirs.
+    hidden_reply = discussions.reply(author, discussion, "Il mio numero di telefono è…")
+    moderation.hide(staff, "post", hidden_reply, "Dati personali")
+    hidden = discussions.start_discussion(author, twinning, "Discussione nascosta", "Spam.")
+    moderation.hide(staff, "discussion", hidden, "Spam")
+    # An open report: the member reported the author's reply.
+    moderation.report(member, "post", reply, "off-topic", "Non c'entra.")
+    w.ids.update(hidden_post=hidden_reply.id, hidden_discussion=hidden.id)
+    opening = db.session.scalar(select(Post).where(Post.discussion_id == discussion.id,
+                                                   Post.number == 1))
+    w.ids.update(discussion=discussion.id, opening_post=opening.id, post=reply.id,
+                 deleted_post=gone.id, attachment=attachment.id, locked_discussion=closed.id,
+                 locked_post=locked_reply.id)
     w.names["attachment"] = attachment.original_name
 
     # The author's practice.
