@@ -332,6 +332,42 @@ ROWS += [
     Row("discussions.show", "GET", lambda w: {"discussion_id": w.ids["hidden_discussion"]},
         expect(404, 404, 404, 200, 200, 200), case="hidden"),
 
+    Row("practices.show", "GET", lambda w: {"practice_id": w.ids["hidden_practice"]},
+        expect(404, 404, 404, 200, 200, 200), case="hidden"),
+    # A file goes with what it is attached to.
+    Row("attachments.download", "GET",
+        lambda w: {"attachment_id": w.ids["hidden_attachment"],
+                   "filename": w.names["hidden_attachment"]},
+        expect(404, 404, 404, 200, 200, 200), case="hidden post"),
+    Row("calls.call_calendar", "GET", proposed_call, expect(404, 404, 404, 200, 200, 200),
+        case="proposed"),
+    # Members follow public calls only; a proposal is not one yet (and those who cannot see
+    # it get 404: the object is loaded before the permission is asked).
+    Row("calls.follow", "POST", proposed_call, expect(LOGIN, 404, 404, 403, 403, 403),
+        case="proposed"),
+
+    # --- crafted ids and parameters: refused with a 400 or 404, never an error ---------------
+    Row("discussions.create", "GET", lambda w: {"space": "bogus"},
+        expect(LOGIN, 400, 400, 400, 400, 400), case="malformed space"),
+    Row("discussions.create", "GET", lambda w: {"space": "twinning:no-such-twinning"},
+        expect(LOGIN, 404, 404, 404, 404, 404), case="unknown space"),
+    Row("moderation.item", "GET", lambda w: {"kind_name": "nonsense", "item_id": 1},
+        staff_only(404), case="unknown kind"),
+    Row("moderation.report", "GET", lambda w: {"kind_name": "nonsense", "item_id": 1},
+        expect(LOGIN, 404, 404, 404, 404, 404), case="unknown kind"),
+    Row("calls.unsubscribe", "GET", lambda w: {"token": "forged.token"}, everyone(410),
+        case="forged token"),
+    Row("calls.index", "GET", lambda w: {"status": "bogus"}, everyone(400), case="bad filter"),
+    Row("practices.index", "GET", lambda w: {"kind": "bogus"}, everyone(400),
+        case="bad filter"),
+    Row("twinnings.index", "GET", lambda w: {"page": "x"}, everyone(400), case="bad page"),
+    Row("accounts.members", "GET", lambda w: {"kind": "bogus"}, everyone(400),
+        case="bad filter"),
+    Row("search.results", "GET", lambda w: {"q": "x", "type": "bogus"}, everyone(400),
+        case="bad type"),
+    Row("moderation.log", "GET", lambda w: {"from": "yesterday"}, staff_only(400),
+        case="bad date"),
+
     # --- reports: any signed-in member, on what others wrote ---------------------------------
     # An empty report comes back asking for a reason; the author cannot report their own post.
     Row("moderation.report", "GET", lambda w: {"kind_name": "post", "item_id": w.ids["post"]},

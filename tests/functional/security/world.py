@@ -143,12 +143,16 @@ def build_world() -> World:
     discussions.set_locked(staff, closed, True)
     # Hidden by staff: a reply of the author's, and a whole discussion of theirs.
     hidden_reply = discussions.reply(author, discussion, "Il mio numero di telefono è…")
+    hidden_file = attachments.attach(author, "post", hidden_reply.id, [
+        FileStorage(io.BytesIO(PDF), filename="privato.pdf", content_type="application/pdf")])[0]
     moderation.hide(staff, "post", hidden_reply, "Dati personali")
     hidden = discussions.start_discussion(author, twinning, "Discussione nascosta", "Spam.")
     moderation.hide(staff, "discussion", hidden, "Spam")
     # An open report: the member reported the author's reply.
     moderation.report(member, "post", reply, "off-topic", "Non c'entra.")
-    w.ids.update(hidden_post=hidden_reply.id, hidden_discussion=hidden.id)
+    w.ids.update(hidden_post=hidden_reply.id, hidden_discussion=hidden.id,
+                 hidden_attachment=hidden_file.id)
+    w.names["hidden_attachment"] = hidden_file.original_name
     opening = db.session.scalar(select(Post).where(Post.discussion_id == discussion.id,
                                                    Post.number == 1))
     w.ids.update(discussion=discussion.id, opening_post=opening.id, post=reply.id,
@@ -162,7 +166,12 @@ def build_world() -> World:
         "body": "Come abbiamo fatto.", "language": "it", "themes": ["governance"]})
     practice_file = attachments.attach(author, "practice", practice.id, [
         FileStorage(io.BytesIO(PDF), filename="scheda.pdf", content_type="application/pdf")])[0]
-    w.ids.update(practice=practice.id, practice_attachment=practice_file.id)
+    hidden_practice = practices.create_practice(author, {
+        "kind": "seek", "title": "Cerco pubblicità", "summary": "Spam.", "body": "Spam.",
+        "language": "it", "themes": ["governance"]})
+    moderation.hide(staff, "practice", hidden_practice, "Spam")
+    w.ids.update(practice=practice.id, practice_attachment=practice_file.id,
+                 hidden_practice=hidden_practice.id)
 
     # Calls: one staff published, one the author proposed; the author follows the first and
     # keeps a saved search, which give the unsubscribe link and a saved search id.
@@ -222,9 +231,10 @@ def signed_in_client(app, world: World, role: str):
     client = app.test_client()
     if role == VISITOR:
         return client
+    # The suspended member ticks "remember me": neither cookie may outlive the suspension.
     response = client.post("/auth/login", data={
         "csrf_token": csrf_token_for(app, client), "login": world.username(role),
-        "password": PASSWORD})
+        "password": PASSWORD, **({"remember": "y"} if role == SUSPENDED else {})})
     assert response.status_code == 302, f"{role} could not sign in"
     if role == SUSPENDED:
         suspend(app, world.user_id(role))
