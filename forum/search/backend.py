@@ -13,7 +13,7 @@ from itertools import islice
 
 from flask import current_app
 from markupsafe import Markup, escape
-from whoosh import highlight
+from whoosh import collectors, highlight
 from whoosh import query as wq
 from whoosh.qparser import AndGroup, MultifieldParser, plugins
 
@@ -30,12 +30,18 @@ MAX_PREFIX_TERMS = 8       # a prefix matches at most this many of its commonest
 TITLE_PREFIX_TERMS = 2     # ...and, weighted as titles, this many of the titles' stems
 PREFIX_SCAN = 2000         # words of the prefix looked at to pick those
 MIN_PREFIX = 3
-# Counting: matches are counted one by one up to EXACT_COUNT (or EXACT_SECONDS); past that
-# the total and the facets are estimated from a sample spread evenly over the index.
-EXACT_COUNT = 1000
-EXACT_SECONDS = 0.03
-SAMPLE_WINDOWS = 25
-SAMPLE_PER_WINDOW = 20
+# Counting. A query whose estimated size is at most FULL_SCAN_ESTIMATE is scored in one pass
+# over all its matches (exact total and facets) unless that passes EXACT_COUNT matches or
+# FULL_SCAN_SECONDS. Otherwise only the page is scored, and matches are counted one by one
+# up to EXACT_COUNT (or EXACT_SECONDS); past that the total and the facets are estimated
+# from a sample spread evenly over the index.
+FULL_SCAN_ESTIMATE = 8000
+FULL_SCAN_SECONDS = 0.08
+EXACT_COUNT = 3000
+EXACT_SECONDS = 0.02
+SAMPLE_WINDOWS = 20
+SAMPLE_PER_WINDOW = 25     # at most; fewer when matches are slow to find (phrases)
+SAMPLE_SECONDS = 0.02      # what the sample should cost at the rate the counting went
 FEW_RESULTS = 3            # below this many results, "did you mean" is offered
 READ_ATTEMPTS = 3
 SORTS = ("relevance", "date")
@@ -261,39 +267,52 @@ def _significant(n: float) -> int:
     return n if n < 100 else round(n, 2 - len(str(n)))
 
 
-def _count(searcher, q, hidden) -> tuple[list[tuple[int, float]], int, bool]:
+def _count(searcher, q, hidden, head=None) -> tuple[list[tuple[int, float]], int, bool]:
     """(docnum, weight) of the matches to count facets over, the total, and whether exact.
 
     Counting every match of a common word reads its whole posting list (and a phrase's
     positions), which is most of the time a search costs. So matches are counted one by one
-    up to a bound; past it the count is estimated from SAMPLE_WINDOWS windows spread over
-    the document numbers (each type of content sits in its own stretch of them, so a sample
-    from the start alone would see only the first types), each giving its density.
+    up to EXACT_COUNT or EXACT_SECONDS; past that, the rest of the index is sampled in
+    SAMPLE_WINDOWS windows spread over the document numbers (each type of content sits in
+    its own stretch of them, so the first matches alone would see only the first types),
+    each window's first SAMPLE_PER_WINDOW matches standing for its whole length.
+
+    `head`: (matches, first document number not looked at, seconds taken) of an exact count
+    already made by `_FirstMatches`; counting goes on from there.
     """
     hidden = hidden or ()
-    found, deadline = [], time.monotonic() + EXACT_SECONDS
-    complete = True
-    for sub, offset in searcher.leaf_searchers():
-        for docnum in q.docs(sub):
-            docnum += offset
-            if docnum in hidden:
-                continue
-            found.append((docnum, 1.0))
-            if len(found) >= EXACT_COUNT or (len(found) % 64 == 0
-                                             and time.monotonic() > deadline):
-                complete = False
-                break
-        if not complete:
-            break
-    if complete:
-        return found, len(found), True
-
     size = searcher.doc_count_all()
-    step = max(1, -(-size // SAMPLE_WINDOWS))
     matchers = [(q.matcher(sub), offset, offset + sub.doc_count_all())
                 for sub, offset in searcher.leaf_searchers()]
-    sample, estimate = [], 0.0
-    for start in range(0, size, step):
+    counted: list[tuple[int, float]] = []
+    started = time.monotonic()
+    deadline = started + EXACT_SECONDS
+    reached = None  # document numbers below this one have all been looked at
+    if head is not None:
+        counted = [(docnum, 1.0) for docnum in head[0]]
+        reached = head[1]
+        started -= head[2]
+    for matcher, offset, _end in [] if head is not None else matchers:
+        while matcher.is_active():
+            docnum = matcher.id() + offset
+            matcher.next()
+            if docnum in hidden:
+                continue
+            counted.append((docnum, 1.0))
+            if len(counted) >= EXACT_COUNT or (len(counted) % 32 == 0
+                                                and time.monotonic() > deadline):
+                reached = docnum + 1
+                break
+        if reached is not None:
+            break
+    if reached is None:
+        return counted, len(counted), True
+
+    estimate = float(len(counted))
+    rate = len(counted) / max(time.monotonic() - started, 1e-4)  # matches per second
+    per_window = max(5, min(SAMPLE_PER_WINDOW, int(rate * SAMPLE_SECONDS / SAMPLE_WINDOWS)))
+    step = max(1, -(-(size - reached) // SAMPLE_WINDOWS))
+    for start in range(reached, size, step):
         end = min(size, start + step)
         taken, scanned_to = [], end
         for matcher, offset, limit in matchers:
@@ -303,20 +322,59 @@ def _count(searcher, q, hidden) -> tuple[list[tuple[int, float]], int, bool]:
                 matcher.skip_to(start - offset)
             while matcher.is_active() and matcher.id() + offset < end:
                 docnum = matcher.id() + offset
-                if docnum not in hidden:
-                    taken.append(docnum)
-                    if len(taken) >= SAMPLE_PER_WINDOW:
-                        scanned_to = docnum + 1
-                        break
                 matcher.next()
-            if len(taken) >= SAMPLE_PER_WINDOW:
+                if docnum in hidden:
+                    continue
+                taken.append(docnum)
+                if len(taken) >= per_window:
+                    scanned_to = docnum + 1
+                    break
+            if len(taken) >= per_window:
                 break
         if taken:
-            # Each sampled match stands for the matches of its window not looked at.
-            weight = (end - start) / (scanned_to - start)
-            estimate += len(taken) * weight
-            sample += [(docnum, weight) for docnum in taken]
-    return sample, max(_significant(estimate), len(found)), False
+            # Each sampled match stands for the matches of its window not looked at. A
+            # window cut short at its k-th match holds about (k - 1) per the distance
+            # scanned (k / distance would overestimate: the scan stops right on a match).
+            found = len(taken) if scanned_to == end else len(taken) - 1
+            in_window = found * (end - start) / (scanned_to - start)
+            estimate += in_window
+            counted += [(docnum, in_window / len(taken)) for docnum in taken]
+    return counted, _significant(estimate), False
+
+
+class _Enough(Exception):
+    pass
+
+
+class _FirstMatches(collectors.TopCollector):
+    """Scores every match in document order, keeping their numbers, until there are too many.
+
+    For a query with a few hundred matches, this one pass gives the page, the exact total
+    and exact facets. Past EXACT_COUNT matches or EXACT_SECONDS it stops (`stopped_at`), and
+    the search goes on the cheaper way: score only the page, with skipping, then estimate.
+    (No `replace`: Whoosh's default rewrites the matcher as scores rise, dropping matches
+    from the count.)
+    """
+
+    def __init__(self, limit):
+        super().__init__(limit=limit, usequality=False, replace=0)
+        self.docnums: list[int] = []
+        self.stopped_at: int | None = None
+        self.started = self.deadline = 0.0
+
+    def prepare(self, top_searcher, q, context):
+        super().prepare(top_searcher, q, context)
+        self.docnums = []
+        self.started = time.monotonic()
+        self.deadline = self.started + FULL_SCAN_SECONDS
+
+    def _collect(self, global_docnum, score):
+        self.docnums.append(global_docnum)
+        found = len(self.docnums)
+        if found >= EXACT_COUNT or (found % 32 == 0 and time.monotonic() > self.deadline):
+            self.stopped_at = global_docnum + 1
+            raise _Enough
+        return super()._collect(global_docnum, score)
 
 
 class WhooshBackend(SearchBackend):
@@ -376,6 +434,21 @@ class WhooshBackend(SearchBackend):
             options.update(sortedby="date", reverse=True)
         first = (request.page - 1) * request.per_page
         limit = first + request.per_page
+        head = None
+        if request.sort == "relevance" and \
+                q.estimate_size(searcher.reader()) <= FULL_SCAN_ESTIMATE:
+            collector = _FirstMatches(limit)
+            try:
+                searcher.search_with_collector(
+                    q, collectors.FilterCollector(collector, None, hidden or None))
+            except _Enough:
+                head = (collector.docnums, collector.stopped_at,
+                        time.monotonic() - collector.started)
+            else:
+                results = collector.results()
+                counted = [(docnum, 1.0) for docnum in collector.docnums]
+                return self._result(searcher, results, first, limit, counted, len(counted),
+                                    True, text, request, hidden)
         # Only the hits up to this page are scored: Whoosh then skips the blocks of the
         # posting lists that cannot reach them (the total is counted apart, below).
         results = searcher.search(q, limit=limit, terms=False, **options)
@@ -384,8 +457,13 @@ class WhooshBackend(SearchBackend):
             # Fewer than asked for: every match is here, so the total is exact.
             counted, total, exact = [(docnum, 1.0) for _score, docnum in top], len(top), True
         else:
-            counted, total, exact = _count(searcher, q, hidden)
+            counted, total, exact = _count(searcher, q, hidden, head)
             total = max(total, len(top))
+        return self._result(searcher, results, first, limit, counted, total, exact, text,
+                            request, hidden)
+
+    def _result(self, searcher, results, first, limit, counted, total, exact, text, request,
+                hidden) -> SearchResult:
         page_hits = [self._hit(h) for h in islice(results, first, limit)]
         result = SearchResult(total=total, hits=page_hits, exact=exact,
                               facets=self._facets(searcher, counted))
@@ -452,7 +530,9 @@ class WhooshBackend(SearchBackend):
             folded = fold(word) if re.fullmatch(r"\w+", word) else ""
             if folded and word not in ("AND", "OR", "NOT") and len(folded) > 2 and \
                     not searcher.reader().frequency("words", folded):
-                better = corrector.suggest(folded, limit=1, maxdist=2)
+                # The first letter is rarely the mistyped one; sharing it keeps the scan of
+                # the vocabulary short (a multi-segment reader has no automaton to skip with).
+                better = corrector.suggest(folded, limit=1, maxdist=2, prefix=1)
                 if better:
                     words.append(better[0])
                     changed = True
