@@ -346,6 +346,15 @@ ROWS += [
     Row("calls.follow", "POST", proposed_call, expect(LOGIN, 404, 404, 403, 403, 403),
         case="proposed"),
 
+    # Interest is for published practices only; those who cannot see it get 404.
+    Row("practices.interest", "POST", lambda w: {"practice_id": w.ids["hidden_practice"]},
+        expect(LOGIN, 404, 404, 403, 403, 403), case="hidden"),
+    Row("calls.edit", "GET", proposed_call, expect(LOGIN, 404, 404, 403, 200, 200),
+        case="proposed"),
+    # The uploader and staff still remove a file of hidden content; others cannot see it.
+    Row("attachments.delete", "POST", lambda w: {"attachment_id": w.ids["hidden_attachment"]},
+        expect(LOGIN, 404, 404, 302, 302, 302), case="hidden post"),
+
     # --- crafted ids and parameters: refused with a 400 or 404, never an error ---------------
     Row("discussions.create", "GET", lambda w: {"space": "bogus"},
         expect(LOGIN, 400, 400, 400, 400, 400), case="malformed space"),
@@ -379,11 +388,18 @@ ROWS += [
         lambda w: {"kind_name": "post", "item_id": w.ids["hidden_post"]},
         expect(LOGIN, 404, 404, 403, 200, 200), case="hidden post"),
 
+    # Profiles are reported too, though not one's own.
+    Row("moderation.report", "GET",
+        lambda w: {"kind_name": "user", "item_id": w.user_id(AUTHOR)},
+        expect(LOGIN, 200, 200, 403, 200, 200), case="profile"),
+
     # --- the staff queue, items, actions and log --------------------------------------------
     Row("moderation.queue", "GET", none, staff_only()),
     Row("moderation.log", "GET", none, staff_only()),
     Row("moderation.item", "GET", lambda w: {"kind_name": "post", "item_id": w.ids["post"]},
         staff_only()),
+    Row("moderation.item", "GET", lambda w: {"kind_name": "user", "item_id": w.user_id(MEMBER)},
+        staff_only(), case="profile"),
     Row("moderation.dismiss", "POST",
         lambda w: {"kind_name": "post", "item_id": w.ids["post"]}, staff_only(302)),
     Row("moderation.hide", "POST", lambda w: {"kind_name": "post", "item_id": w.ids["post"]},

@@ -237,6 +237,8 @@ def signed_in_client(app, world: World, role: str):
         "password": PASSWORD, **({"remember": "y"} if role == SUSPENDED else {})})
     assert response.status_code == 302, f"{role} could not sign in"
     if role == SUSPENDED:
+        # Live first: the session works until the suspension, which must end it at once.
+        assert client.get("/account/profile").status_code == 200
         suspend(app, world.user_id(role))
     return client
 
