@@ -276,13 +276,38 @@ class PageProblems:
         return [m for m in self.messages if m.startswith("script error")]
 
 
+def new_context(browser, server, **options):
+    ctx = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900},
+                              **options)
+    ctx.set_default_timeout(10_000)
+    return ctx
+
+
 @pytest.fixture
 def context(browser, server):
     """A fresh browser context per test, with the site's CSP enforced as users get it."""
-    ctx = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
-    ctx.set_default_timeout(10_000)
+    ctx = new_context(browser, server)
     yield ctx
     ctx.close()
+
+
+@pytest.fixture(scope="session")
+def member_state(browser, server):
+    """The cookies of the demo member, signed in once for the pages only members see."""
+    from forum.seed.accounts import DEMO_MEMBER, DEMO_PASSWORD
+
+    ctx = new_context(browser, server)
+    tab = ctx.new_page()
+    tab.goto("/auth/login")
+    form = tab.locator("main form.account-form")
+    form.locator("input[name=login]").fill(DEMO_MEMBER)
+    form.locator("input[name=password]").fill(DEMO_PASSWORD)
+    form.locator("[type=submit]").click()
+    tab.wait_for_load_state()
+    assert tab.locator("#account-menu-button").count() == 1, "the demo member cannot sign in"
+    state = ctx.storage_state()
+    ctx.close()
+    return state
 
 
 @pytest.fixture
@@ -298,8 +323,7 @@ def other_person(browser, server):
     contexts = []
 
     def open_page():
-        ctx = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
-        ctx.set_default_timeout(10_000)
+        ctx = new_context(browser, server)
         contexts.append(ctx)
         return ctx.new_page()
 
@@ -312,8 +336,6 @@ def other_person(browser, server):
 def axe_context(browser, server):
     # axe is injected as an inline <script>, which the site's CSP (script-src 'self') refuses;
     # bypass_csp is for these axe runs only, the site's policy itself stays as it is.
-    ctx = browser.new_context(base_url=server.url, bypass_csp=True,
-                              viewport={"width": 1280, "height": 900})
-    ctx.set_default_timeout(10_000)
+    ctx = new_context(browser, server, bypass_csp=True)
     yield ctx
     ctx.close()
