@@ -110,10 +110,21 @@ def app(_app):
 @pytest.fixture
 def ctx(app):
     """An application context for calling services directly; not for the test client."""
-    with app.test_request_context():
+    # English, like `client`: services' messages are checked against the source strings.
+    with app.test_request_context(headers={"Accept-Language": "en"}):
         yield _db.session
 
 
 @pytest.fixture
 def client(app):
+    """A browser that asks for English: tests read the English source strings. Tests of the
+    Italian default use `italian_client`."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def italian_client(app):
+    """A browser that states no language preference: the site answers in Italian."""
     return app.test_client()

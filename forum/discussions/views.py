@@ -291,7 +291,7 @@ def _page_arg() -> int:
 
 
 def post_url(post: Post) -> str:
-    return url_for(".show", discussion_id=post.discussion_id,
+    return url_for("discussions.show", discussion_id=post.discussion_id,
                    page=services.page_of(post.number, PER_PAGE), _anchor=f"post-{post.number}")
 
 

@@ -124,17 +124,17 @@ def test_call_page_shows_facts_practices_and_twinnings_sharing_a_theme(app, clie
 
 
 def test_follow_and_unfollow_then_see_it_in_the_account(app, client, make_user, login):
-    call_id = _call(app, title="Followed call")
+    call_id = _call(app, title="Regional open data call")
     client.get("/?lang=en")  # the language cookie: the texts below are English
     login(make_user())
     response = submit(client, f"/calls/{call_id}/follow", {}, form_url=f"/calls/{call_id}")
     assert response.status_code == 200
     assert "Stop following" in text_of(response)
     account = client.get("/account/calls?lang=en")
-    assert "Followed call" in text_of(account)
+    assert "Regional open data call" in text_of(account)
     response = submit(client, f"/calls/{call_id}/unfollow", {}, form_url=f"/calls/{call_id}")
     assert "Follow: remind me" in text_of(response)
-    assert "Followed call" not in text_of(client.get("/account/calls"))
+    assert "Regional open data call" not in text_of(client.get("/account/calls"))
 
 
 def test_visitors_are_sent_to_sign_in_to_follow(app, client):

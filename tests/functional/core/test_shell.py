@@ -1,7 +1,8 @@
 from tests.helpers import text_of
 
 
-def test_home_is_italian_by_default_and_english_on_request(client):
+def test_home_is_italian_by_default_and_english_on_request(italian_client):
+    client = italian_client
     response = client.get("/")
     assert response.status_code == 200
     assert '<html lang="it">' in response.get_data(as_text=True)

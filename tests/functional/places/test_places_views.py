@@ -137,7 +137,7 @@ def test_staff_edit_city_declared_totals(app, client, make_user, login):
         "name": "Lecce", "population": "83303", "declared_projects": "25",
         "declared_investment": "15659005", "totals_source": "Comune di Lecce",
         "totals_as_of": "2015-11-09"})
-    assert figures(response)["investment"] == "15.659.005 €"
+    assert figures(response)["investment"] == "€15,659,005"
     response = submit(client, "/cities/new", {"name": "Lecce"})
     assert page(response).find(id="slug-error") is not None
 

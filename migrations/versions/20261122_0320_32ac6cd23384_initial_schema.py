@@ -1,6 +1,6 @@
 """initial schema
 
-Revision ID: cc6b0c806fbd
+Revision ID: 32ac6cd23384
 Revises: 
 Create Date: 2026-11-22
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'cc6b0c806fbd'
+revision = '32ac6cd23384'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -259,6 +259,17 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_projects_city_id'), ['city_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_projects_visibility'), ['visibility'], unique=False)
 
+    op.create_table('recovery_codes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('code_hash', sa.String(length=64), nullable=False),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_recovery_codes_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recovery_codes'))
+    )
+    with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recovery_codes_user_id'), ['user_id'], unique=False)
+
     op.create_table('reports',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
@@ -330,6 +341,14 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_twinnings_network_id'), ['network_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_twinnings_visibility'), ['visibility'], unique=False)
 
+    op.create_table('two_factor',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('secret', sa.String(length=64), nullable=False),
+    sa.Column('enabled_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_step', sa.Integer(), server_default='0', nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_two_factor_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_two_factor'))
+    )
     op.create_table('call_alerts',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('call_id', sa.Integer(), nullable=False),
@@ -624,6 +643,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_call_alerts_call_id'))
 
     op.drop_table('call_alerts')
+    op.drop_table('two_factor')
     with op.batch_alter_table('twinnings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_twinnings_visibility'))
         batch_op.drop_index(batch_op.f('ix_twinnings_network_id'))
@@ -643,6 +663,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_reports_created_at'))
 
     op.drop_table('reports')
+    with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recovery_codes_user_id'))
+
+    op.drop_table('recovery_codes')
     with op.batch_alter_table('projects', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_projects_visibility'))
         batch_op.drop_index(batch_op.f('ix_projects_city_id'))
