@@ -201,7 +201,9 @@ def measure(args, env: dict) -> None:
 
 def report(samples, per_query, errors, rounds, workers) -> None:
     print(f"\n{rounds} timed rounds of {sum(len(v) for v in samples.values()) // max(rounds, 1)} "
-          f"queries, one at a time, gunicorn {workers} workers (after 1 warm-up round)")
+          f"queries, one at a time, gunicorn {workers} workers (after 1 warm-up round); "
+          f"load average now {os.getloadavg()[0]:.1f} (other work on the machine slows "
+          f"every figure)")
     print(f"{'class':<12}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
     everything = []
     for cls, values in samples.items():

@@ -35,6 +35,8 @@ MIN_PREFIX = 3
 # FULL_SCAN_SECONDS. Otherwise only the page is scored, and matches are counted one by one
 # up to EXACT_COUNT (or EXACT_SECONDS); past that the total and the facets are estimated
 # from a sample spread evenly over the index.
+# The time limits are in CPU seconds of this process, so that a busy machine (other workers,
+# other programs) does not change which way a query is counted.
 FULL_SCAN_ESTIMATE = 8000
 FULL_SCAN_SECONDS = 0.08
 EXACT_COUNT = 3000
@@ -285,7 +287,7 @@ def _count(searcher, q, hidden, head=None) -> tuple[list[tuple[int, float]], int
     matchers = [(q.matcher(sub), offset, offset + sub.doc_count_all())
                 for sub, offset in searcher.leaf_searchers()]
     counted: list[tuple[int, float]] = []
-    started = time.monotonic()
+    started = time.process_time()
     deadline = started + EXACT_SECONDS
     reached = None  # document numbers below this one have all been looked at
     if head is not None:
@@ -300,7 +302,7 @@ def _count(searcher, q, hidden, head=None) -> tuple[list[tuple[int, float]], int
                 continue
             counted.append((docnum, 1.0))
             if len(counted) >= EXACT_COUNT or (len(counted) % 32 == 0
-                                                and time.monotonic() > deadline):
+                                                and time.process_time() > deadline):
                 reached = docnum + 1
                 break
         if reached is not None:
@@ -309,7 +311,7 @@ def _count(searcher, q, hidden, head=None) -> tuple[list[tuple[int, float]], int
         return counted, len(counted), True
 
     estimate = float(len(counted))
-    rate = len(counted) / max(time.monotonic() - started, 1e-4)  # matches per second
+    rate = len(counted) / max(time.process_time() - started, 1e-4)  # matches per second
     per_window = max(5, min(SAMPLE_PER_WINDOW, int(rate * SAMPLE_SECONDS / SAMPLE_WINDOWS)))
     step = max(1, -(-(size - reached) // SAMPLE_WINDOWS))
     for start in range(reached, size, step):
@@ -365,13 +367,13 @@ class _FirstMatches(collectors.TopCollector):
     def prepare(self, top_searcher, q, context):
         super().prepare(top_searcher, q, context)
         self.docnums = []
-        self.started = time.monotonic()
+        self.started = time.process_time()
         self.deadline = self.started + FULL_SCAN_SECONDS
 
     def _collect(self, global_docnum, score):
         self.docnums.append(global_docnum)
         found = len(self.docnums)
-        if found >= EXACT_COUNT or (found % 32 == 0 and time.monotonic() > self.deadline):
+        if found >= EXACT_COUNT or (found % 32 == 0 and time.process_time() > self.deadline):
             self.stopped_at = global_docnum + 1
             raise _Enough
         return super()._collect(global_docnum, score)
@@ -443,7 +445,7 @@ class WhooshBackend(SearchBackend):
                     q, collectors.FilterCollector(collector, None, hidden or None))
             except _Enough:
                 head = (collector.docnums, collector.stopped_at,
-                        time.monotonic() - collector.started)
+                        time.process_time() - collector.started)
             else:
                 results = collector.results()
                 counted = [(docnum, 1.0) for docnum in collector.docnums]

@@ -1,0 +1,80 @@
+"""`flask --app forum bench-data`: sizes, word-list text, no per-row indexing, reindex finds it."""
+import re
+from collections import Counter
+
+from sqlalchemy import func, select
+
+from forum.bench_data import WORDLISTS, Vocabulary
+from forum.extensions import db
+from forum.search.models import SearchPending
+from tests import search_support
+from tests.search_support import find
+
+search_index = search_support.search_index
+
+SIZES = ["--posts", "120", "--discussions", "6", "--practices", "8", "--calls", "4",
+         "--members", "12", "--networks", "2", "--twinnings", "3"]
+
+
+def count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_zipf_sampling_follows_the_ranks():
+    import random
+
+    vocab = Vocabulary("it")
+    draws = Counter(vocab.sample(random.Random(3), 200000))
+    # Rank 1 about ten times as often as rank 10, and both far more than rank 1000.
+    ratio = draws[vocab.word(1)] / draws[vocab.word(10)]
+    assert 7 < ratio < 13
+    assert draws[vocab.word(10)] > 20 * max(1, draws[vocab.word(1000)])
+    assert len((WORDLISTS / "it.txt").read_text().split()) >= 20000
+
+
+def test_bench_data_fills_the_tables_with_words_from_the_lists(app, search_index):
+    from forum.calls.models import Call
+    from forum.discussions.models import Discussion, Post
+    from forum.practices.models import Practice
+    from forum.twinnings.models import Twinning
+
+    result = app.test_cli_runner().invoke(args=["bench-data", *SIZES])
+    assert result.exit_code == 0, result.output
+    assert "posts: 120" in result.output and "discussions: 6" in result.output
+    with app.app_context():
+        assert count(Post) == 120 and count(Discussion) == 6 and count(Twinning) == 3
+        assert count(Practice) == 8 and count(Call) == 4
+        # Each discussion's posts are numbered 1, 2, … and its counters agree.
+        for discussion in db.session.scalars(select(Discussion)):
+            numbers = sorted(db.session.scalars(
+                select(Post.number).where(Post.discussion_id == discussion.id)))
+            assert numbers == list(range(1, len(numbers) + 1))
+            assert discussion.reply_count == len(numbers) - 1
+        vocabulary = set(Vocabulary("it").words) | set(Vocabulary("en").words)
+        words = re.findall(r"[^\W\d_]+", " ".join(db.session.scalars(select(Post.body))).lower())
+        known = sum(w in vocabulary for w in words)
+        assert known / len(words) > 0.5  # the rest: function words and set phrases
+        # Bulk inserts: no per-row hook ran, so nothing is indexed or pending yet.
+        assert count(SearchPending) == 0
+        top_word = Vocabulary("it").word(1)
+    assert find(app, top_word) == []
+    rerun = app.test_cli_runner().invoke(args=["search", "reindex"])
+    assert rerun.exit_code == 0, rerun.output
+    assert find(app, top_word)
+
+
+def test_bench_data_can_run_twice(app, search_index):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["bench-data", *SIZES]).exit_code == 0
+    second = runner.invoke(args=["bench-data", *SIZES])
+    assert second.exit_code == 0, second.output
+    from forum.discussions.models import Post
+
+    with app.app_context():
+        assert count(Post) == 240
+
+
+def test_bench_data_refuses_production_without_the_flag(app):
+    app.config["FORUM_ENV"] = "production"
+    result = app.test_cli_runner().invoke(args=["bench-data", *SIZES])
+    assert result.exit_code != 0 and "--yes-i-know" in result.output
