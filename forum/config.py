@@ -60,6 +60,9 @@ class DefaultConfig:
     FORUM_HOLD_FIRST_POST = False
     FORUM_RATELIMIT_REPORT = "20 per hour"
     FORUM_RATELIMIT_POST = "10 per minute; 100 per hour"
+    FORUM_NEW_MEMBER_POSTS_PER_HOUR = 3
+    FORUM_NEW_MEMBER_LINKS = 2
+    FORUM_REAUTH_SECONDS = 600
 
 
 class TestingConfig(DefaultConfig):
@@ -95,6 +98,9 @@ ENV_SETTINGS = {
     "FORUM_CONTACT_EMAIL": str,
     "FORUM_AUTOHIDE_REPORTS": int,
     "FORUM_HOLD_FIRST_POST": lambda v: v.lower() in ("1", "true", "yes"),
+    "FORUM_NEW_MEMBER_POSTS_PER_HOUR": int,
+    "FORUM_NEW_MEMBER_LINKS": int,
+    "FORUM_REAUTH_SECONDS": int,
 }
 
 # Environment names that map onto Flask's own keys.

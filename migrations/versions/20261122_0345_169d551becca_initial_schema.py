@@ -1,6 +1,6 @@
 """initial schema
 
-Revision ID: 32ac6cd23384
+Revision ID: 169d551becca
 Revises: 
 Create Date: 2026-11-22
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '32ac6cd23384'
+revision = '169d551becca'
 down_revision = None
 branch_labels = None
 depends_on = None
