@@ -392,6 +392,12 @@ ROWS += [
     Row("moderation.report", "GET",
         lambda w: {"kind_name": "user", "item_id": w.user_id(AUTHOR)},
         expect(LOGIN, 200, 200, 403, 200, 200), case="profile"),
+    Row("moderation.report", "GET",
+        lambda w: {"kind_name": "practice", "item_id": w.ids["practice"]},
+        expect(LOGIN, 200, 200, 403, 200, 200), case="practice"),
+    # The published call is the staff member's own: they edit it rather than report it.
+    Row("moderation.report", "GET", lambda w: {"kind_name": "call", "item_id": w.ids["call"]},
+        expect(LOGIN, 200, 200, 200, 403, 200), case="call"),
 
     # --- the staff queue, items, actions and log --------------------------------------------
     Row("moderation.queue", "GET", none, staff_only()),
