@@ -290,10 +290,20 @@ def utc_to_rome(value: datetime) -> datetime:
     return value.astimezone(ROME).replace(tzinfo=None)
 
 
-def events_of(space) -> list[Event]:
+def events_of(space, now: datetime | None = None) -> list[Event]:
+    """Live events first, then the coming ones soonest first, then past ones latest first."""
+    now = now or utcnow()
     column = Event.twinning_id if isinstance(space, Twinning) else Event.network_id
-    query = select(Event).where(column == space.id).order_by(Event.starts_at.desc(), Event.id)
-    return list(db.session.scalars(query))
+    events = list(db.session.scalars(select(Event).where(column == space.id)))
+
+    def order(event: Event):
+        if event.is_live(now):
+            return (0, event.starts_at.timestamp())
+        if event.starts_at > now:
+            return (1, event.starts_at.timestamp())
+        return (2, -event.starts_at.timestamp())
+
+    return sorted(events, key=order)
 
 
 def _set_event(event: Event, data: dict) -> None:

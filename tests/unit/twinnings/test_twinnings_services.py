@@ -145,3 +145,38 @@ def test_services_refuse_script_links_whoever_calls_them(cities):
     assert error.value.field == "stream_url"
     with pytest.raises(ValidationError):
         places.create_network(None, {"name": "Rete", "website": "data:text/html,<script>"})
+
+
+def test_events_list_live_first_then_coming_then_past(app):
+    from datetime import timedelta
+
+    from forum.core.db import utcnow
+    from forum.extensions import db
+    from forum.twinnings import services
+    from forum.twinnings.models import Event
+
+    with app.app_context():
+        twinning = _plain_twinning_for_events()
+        now = utcnow()
+        for title, start, hours in [("past", -48, 2), ("later", 72, 2), ("soon", 24, 2),
+                                    ("live", -1, 3), ("older", -96, 2)]:
+            db.session.add(Event(twinning_id=twinning.id, title=title,
+                                 starts_at=now + timedelta(hours=start),
+                                 ends_at=now + timedelta(hours=start + hours)))
+        db.session.flush()
+        titles = [e.title for e in services.events_of(twinning, now=now)]
+        assert titles == ["live", "soon", "later", "past", "older"]
+
+
+def _plain_twinning_for_events():
+    from forum.extensions import db
+    from forum.places.models import City
+    from forum.twinnings.models import Twinning, TwinningCity
+
+    city_a, city_b = City(name="A", slug="a-events"), City(name="B", slug="b-events")
+    twinning = Twinning(slug="events-order", title="Events order")
+    twinning.cities = [TwinningCity(city=city_a, role="transferring"),
+                       TwinningCity(city=city_b, role="beneficiary")]
+    db.session.add(twinning)
+    db.session.flush()
+    return twinning
