@@ -26,7 +26,7 @@ from forum.search.schema import PARSED_FIELDS, unpack_facets
 log = logging.getLogger("forum.search")
 
 MAX_QUERY_CHARS = 300
-MAX_PREFIX_TERMS = 8       # a prefix matches at most this many of its commonest words
+MAX_PREFIX_TERMS = 6       # a prefix matches at most this many of its commonest words
 TITLE_PREFIX_TERMS = 2     # ...and, weighted as titles, this many of the titles' stems
 PREFIX_SCAN = 2000         # words of the prefix looked at to pick those
 MIN_PREFIX = 3
@@ -40,8 +40,8 @@ MIN_PREFIX = 3
 FULL_SCAN_ESTIMATE = 8000
 FULL_SCAN_SECONDS = 0.08
 EXACT_COUNT = 3000
-EXACT_SECONDS = 0.02
-SAMPLE_WINDOWS = 20
+EXACT_SECONDS = 0.01
+SAMPLE_WINDOWS = 40
 SAMPLE_PER_WINDOW = 25     # at most; fewer when matches are slow to find (phrases)
 SAMPLE_SECONDS = 0.02      # what the sample should cost at the rate the counting went
 FEW_RESULTS = 3            # below this many results, "did you mean" is offered
@@ -312,7 +312,7 @@ def _count(searcher, q, hidden, head=None) -> tuple[list[tuple[int, float]], int
 
     estimate = float(len(counted))
     rate = len(counted) / max(time.process_time() - started, 1e-4)  # matches per second
-    per_window = max(5, min(SAMPLE_PER_WINDOW, int(rate * SAMPLE_SECONDS / SAMPLE_WINDOWS)))
+    per_window = max(4, min(SAMPLE_PER_WINDOW, int(rate * SAMPLE_SECONDS / SAMPLE_WINDOWS)))
     step = max(1, -(-(size - reached) // SAMPLE_WINDOWS))
     for start in range(reached, size, step):
         end = min(size, start + step)
