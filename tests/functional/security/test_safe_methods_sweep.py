@@ -5,6 +5,7 @@ import re
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.exceptions import MethodNotAllowed
 
 from tests.functional.security.routes import ROWS
 from tests.functional.security.test_route_table import build_url, request_as
@@ -55,3 +56,30 @@ def test_no_get_changes_the_database(app, search_index, world, clients):
     finally:
         event.remove(Engine, "before_cursor_execute", record)
     assert not failures, "GET requests that wrote:\n  " + "\n  ".join(failures)
+
+
+def test_post_only_routes_cannot_be_reached_by_get(app, world, clients):
+    # Sign-out and every other action cannot be triggered by a link or an <img>: a GET gets
+    # 405, or belongs to another, read-only route (/attachments/1/delete is also the download
+    # address of a file named "delete").
+    post_only = {rule.endpoint for rule in app.url_map.iter_rules()
+                 if "POST" in rule.methods and "GET" not in rule.methods}
+    assert "accounts.logout" in post_only
+    adapter = app.url_map.bind("localhost")
+    failures = []
+    for row in ROWS:
+        if row.endpoint in post_only and row.method == "POST":
+            url = build_url(app, row, world)
+            path, _sep, query = url.partition("?")
+            try:
+                endpoint, _args = adapter.match(path, method="GET", query_args=query)
+            except MethodNotAllowed:
+                endpoint = None
+            for role in (VISITOR, MEMBER):
+                response = clients[role].get(url)
+                if endpoint is None and response.status_code != 405:
+                    failures.append(f"{role} GET {url}: {response.status_code}, not 405")
+                elif endpoint is not None and (endpoint in post_only
+                                               or response.status_code >= 500):
+                    failures.append(f"{role} GET {url}: {endpoint} {response.status_code}")
+    assert not failures, "\n".join(failures)
