@@ -145,6 +145,7 @@ class Generator:
         self.vocab = {"it": Vocabulary("it"), "en": Vocabulary("en")}
         self.now = utcnow()
         self.counts: dict[str, int] = {}
+        self.explicit_ids: set[str] = set()  # tables whose ids we chose, not the database
 
     # helpers -----------------------------------------------------------------------------
 
@@ -161,6 +162,8 @@ class Generator:
         return (db.session.scalar(select(func.max(model.id))) or 0) + 1
 
     def insert(self, model, rows: list[dict]) -> None:
+        if rows and "id" in rows[0]:
+            self.explicit_ids.add(model.__tablename__)
         for start in range(0, len(rows), BATCH):
             db.session.execute(insert(model), rows[start:start + BATCH])
         self.counts[model.__tablename__] = self.counts.get(model.__tablename__, 0) + len(rows)
@@ -402,7 +405,7 @@ def generate(*, posts: int, discussions: int, practices: int, calls: int, member
         gen.practices(practices)
     if calls and _optional_model("forum.calls.models"):
         gen.calls(calls)
-    _reset_sequences(list(gen.counts))
+    _reset_sequences(sorted(gen.explicit_ids))
     return gen.counts
 
 
