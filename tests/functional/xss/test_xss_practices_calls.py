@@ -1,0 +1,202 @@
+"""The XSS corpus through practices (and the interest members show in them) and calls for
+funding, on their pages, lists, the home page, staff forms, the Atom feed and the calendars.
+"""
+import re
+from datetime import timedelta
+from xml.etree import ElementTree
+
+import pytest
+from icalendar import Calendar
+
+from forum.accounts.models import User
+from forum.calls import services as calls
+from forum.calls.models import ROME
+from forum.core.db import utcnow
+from forum.extensions import db
+from forum.practices import services as practices
+from tests.functional.xss.xss_support import (
+    BATCH,
+    CORPUS,
+    HARMLESS,
+    Visit,
+    batch_id,
+    chunks,
+    fit,
+    report,
+    scan,
+    sweep,
+)
+from tests.helpers import PASSWORD, Member
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+BATCHES = list(chunks(list(enumerate(CORPUS, start=1)), BATCH))
+
+
+def _member(name: str, text: str, role: str = "member") -> User:
+    user = User(username=name, username_key=name, email=f"{name}@example.org", role=role,
+                full_name=fit(text, 120), listed=True, joined_at=utcnow(),
+                email_confirmed_at=utcnow())
+    user.set_password(PASSWORD)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _call_data(text: str, number: int) -> dict:
+    deadline = (utcnow() + timedelta(days=10, minutes=number)).astimezone(ROME)
+    return {
+        "title": fit(text, 200), "issuer": fit(text, 200), "level": "eu",
+        "programme": fit(text, 200), "summary": fit(text, 500), "body": text,
+        "applicants": ["municipalities"], "themes": ["open-data"],
+        "opens_on": (deadline - timedelta(days=30)).date(),
+        "deadline": deadline.replace(tzinfo=None, second=0, microsecond=0),
+        "official_url": "https://example.org/call",
+    }
+
+
+def _world(staff, number: int, text: str) -> dict:
+    """A practice by a member named `text`, with `text` in every field and in the message of
+    a member (also named `text`) who is interested; a published call and a member's proposed
+    call with `text` in every field."""
+    author = _member(f"author{number}", text)
+    practice = practices.create_practice(author, {
+        "kind": "offer", "title": fit(text, 200), "summary": fit(text, 300), "body": text,
+        "language": "it", "themes": ["open-data"]})
+    practices.express_interest(_member(f"fan{number}", text), practice, text[:1000],
+                               notify=False)
+    call = calls.create_call(staff, _call_data(text, number))
+    proposal = calls.create_call(author, _call_data(text, number))
+    return {"practice": practice.id, "call": call.id, "proposal": proposal.id}
+
+
+def _build(app, payloads, start):
+    with app.test_request_context():
+        staff = _member("xssstaff", "Staff member", role="staff")
+        made = [(text, _world(staff, start + i, text)) for i, text in enumerate(payloads)]
+        db.session.commit()
+        return Member(staff.id, staff.username, staff.email, PASSWORD), made
+
+
+def _visits(text: str, made: dict, *, staff: bool) -> list[Visit]:
+    practice, call = made["practice"], made["call"]
+    title = fit(text, 200)
+    pages = [Visit("practice", f"/practices/{practice}", text, [title]),
+             Visit("call", f"/calls/{call}", text, [title])]
+    if staff:
+        pages += [Visit("practice-edit", f"/practices/{practice}/edit", text),
+                  Visit("call-edit", f"/calls/{call}/edit", text),
+                  Visit("proposal", f"/calls/{made['proposal']}", text, [title])]
+    return pages
+
+
+LISTS = ("/practices/", "/practices/?page=2", "/calls/", "/calls/?page=2", "/")
+
+
+@pytest.mark.parametrize("batch", BATCHES, ids=batch_id)
+def test_every_practice_and_call_field(app, client, login, batch):
+    staff, made = _build(app, [HARMLESS] + [text for _number, text in batch], batch[0][0] - 1)
+    harmless, made = made[0], made[1:]
+    lists = [Visit(url, url, "the batch") for url in LISTS]
+    failures = []
+    for as_staff in (False, True):
+        if as_staff:
+            login(staff)
+            lists.append(Visit("/calls/pending", "/calls/pending", "the batch"))
+        baselines = {visit.kind: scan(client.get(visit.url))
+                     for visit in _visits(*harmless, staff=as_staff) + lists}
+        visits = [visit for entry in made for visit in _visits(*entry, staff=as_staff)]
+        failures += sweep(client, visits + lists, baselines)
+    assert not failures, report(failures)
+
+
+# --- the Atom feed and the calendars ---------------------------------------------------------
+
+# Characters XML 1.0 does not allow anywhere in a document, not even as &#..; references.
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _breaks_the_feed(text: str) -> bool:
+    return bool(XML_FORBIDDEN.search(text))
+
+
+def _breaks_the_call_calendar(text: str) -> bool:
+    return "\n" in fit(text, 200)
+
+
+KNOWN_FEED_BUG = (
+    "forum/calls/feeds.py writes control characters (and U+FFFE) of a call's title, summary "
+    "or body into the Atom feed as they are; XML forbids them, so the whole feed stops "
+    "parsing for every reader")
+KNOWN_CALENDAR_BUG = (
+    "forum/calls/ical.py puts the call's title in X-WR-CALNAME unescaped; a line break in the "
+    "title makes icalendar raise, so /calls/<id>.ics answers 500")
+FEED_LIMIT = 30
+FEED_READY = [text for text in CORPUS
+              if not _breaks_the_feed(text) and not _breaks_the_call_calendar(text)]
+
+
+def _publish_calls(app, texts) -> list[tuple[str, int]]:
+    with app.test_request_context():
+        staff = _member("xssstaff", "Staff member", role="staff")
+        made = [(text, calls.create_call(staff, _call_data(text, number)).id)
+                for number, text in enumerate(texts)]
+        db.session.commit()
+        return made
+
+
+@pytest.mark.parametrize("texts", list(chunks(FEED_READY, FEED_LIMIT)),
+                         ids=lambda texts: f"{len(texts)}-calls")
+def test_feed_and_calendars_parse_with_payload_titles(app, client, texts):
+    made = _publish_calls(app, texts)
+    failures = _feed_problems(client, texts) + _calendar_problems(client, made)
+    assert not failures, report(failures)
+
+
+@pytest.mark.xfail(strict=True, reason=KNOWN_FEED_BUG)
+@pytest.mark.parametrize("text", [t for t in CORPUS if _breaks_the_feed(t)], ids=ascii)
+def test_feed_parses_with_characters_xml_forbids(app, client, text):
+    _publish_calls(app, [text])
+    assert not _feed_problems(client, [text])
+
+
+@pytest.mark.xfail(strict=True, reason=KNOWN_CALENDAR_BUG)
+@pytest.mark.parametrize("text", [t for t in CORPUS if _breaks_the_call_calendar(t)],
+                         ids=ascii)
+def test_call_calendar_with_a_line_break_in_the_title(app, client, text):
+    made = _publish_calls(app, [text])
+    assert not _calendar_problems(client, made, everything=False)
+
+
+def _feed_problems(client, texts) -> list[str]:
+    """The Atom feed parses as XML and carries each title as text."""
+    response = client.get("/feeds/calls.atom")
+    try:
+        feed = ElementTree.fromstring(response.data)
+    except ElementTree.ParseError as error:
+        return [f"/feeds/calls.atom is not well-formed XML: {error}"]
+    titles = {entry.findtext(f"{ATOM}title") for entry in feed.iter(f"{ATOM}entry")}
+    return [f"/feeds/calls.atom lacks the title {fit(text, 200)!r}"
+            for text in texts if fit(text, 200) not in titles]
+
+
+def _calendar_problems(client, made, *, everything=True) -> list[str]:
+    """/calls.ics and each call's own file parse, with the title back as it was written."""
+    failures = []
+    files = [(f"/calls/{call_id}.ics", [text]) for text, call_id in made]
+    if everything:
+        files.append(("/calls.ics", [text for text, _id in made]))
+    for url, texts in files:
+        try:
+            response = client.get(url)
+        except Exception as error:  # the test client re-raises what would be a 500
+            failures.append(f"{url} with {texts[0]!r}: server error {error!r}")
+            continue
+        try:
+            calendar = Calendar.from_ical(response.data)
+        except ValueError as error:
+            failures.append(f"{url} does not parse: {error}")
+            continue
+        summaries = {str(event["summary"]) for event in calendar.walk("VEVENT")}
+        failures += [f"{url} lacks the summary for {text!r}" for text in texts
+                     if f"Deadline: {fit(text, 200)}" not in summaries]
+    return failures
