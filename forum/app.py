@@ -33,16 +33,16 @@ def configure(app: Flask, test_config: dict | None) -> None:
     else:
         app.config.update(test_config)
     settings.finalise(app.config, app.instance_path)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def register_extensions(app: Flask) -> None:
+    # Import every package's models so metadata (and Alembic) sees them all.
+    import forum.models  # noqa: F401
     from forum.accounts.auth import load_user
     from forum.core.db import render_migration_type
     from forum.core.i18n import select_locale
-
-    # Import every package's models so metadata (and Alembic) sees them all.
-    import forum.models  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
@@ -61,8 +61,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from forum.accounts.views import bp as accounts
-    from forum.core.views import bp as core
     from forum.core.attachment_views import bp as attachments
+    from forum.core.views import bp as core
     from forum.discussions.views import bp as discussions
     from forum.places.views import bp as places
     from forum.twinnings.views import bp as twinnings

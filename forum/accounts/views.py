@@ -20,6 +20,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from forum.accounts import forms, permissions, services, twofactor
 from forum.accounts.models import ROLES, User
 from forum.accounts.services import InvalidToken, ValidationError
+from forum.core import web
 from forum.core.i18n import LANG_COOKIE, current_language, format_day
 from forum.core.security import safe_next
 from forum.extensions import db, limiter
@@ -48,13 +49,6 @@ def _set_language_cookie(response, language: str | None):
         response.set_cookie(LANG_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax",
                             httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
-
-
-def _page_argument() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        abort(400)
-    return int(raw)
 
 
 def _has_remember_cookie() -> bool:
@@ -336,7 +330,7 @@ def members():
     if city_slug and city is None:
         abort(400)
     q = request.args.get("q", "")[:100]
-    pagination = services.directory(q=q, city=city, kind=kind, page=_page_argument(),
+    pagination = services.directory(q=q, city=city, kind=kind, page=web.page_arg(),
                                     per_page=current_app.config["FORUM_MEMBERS_PER_PAGE"])
     return render_template("accounts/members.html", pagination=pagination, q=q, city=city,
                            kind=kind, kinds=ORGANISATION_KINDS, cities=services.city_choices())
@@ -370,7 +364,7 @@ def avatar(username):
 def roles():
     if not permissions.can_manage_roles(current_user):
         abort(403)
-    pagination = services.members_by_name(_page_argument(), 50)
+    pagination = services.members_by_name(web.page_arg(), 50)
     return render_template("accounts/roles.html", pagination=pagination, roles=ROLES,
                            changes=services.recent_role_changes())
 

@@ -30,6 +30,7 @@ from forum.calls.permissions import (
     can_save_search,
 )
 from forum.core import attachment_services as attachments
+from forum.core import web
 from forum.core.db import utcnow
 from forum.core.i18n import current_language, format_day
 from forum.core.themes import THEMES
@@ -38,21 +39,7 @@ from forum.extensions import db, login_manager
 from forum.places.forms import initial_data
 
 bp = Blueprint("calls", __name__)
-
-UPLOAD_ENDPOINTS = {"calls.create", "calls.edit"}
-
-
-@bp.url_value_preprocessor
-def _upload_body_limit(endpoint, values):
-    if endpoint in UPLOAD_ENDPOINTS:
-        attachments.widen_body_limit(endpoint, values)
-
-
-def _page() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        abort(400)
-    return int(raw)
+web.accept_uploads(bp, {"calls.create", "calls.edit"})
 
 
 def _filters() -> services.Filters:
@@ -74,7 +61,7 @@ def index():
     filters = _filters()
     return render_template(
         "calls/index.html", filters=filters, now=utcnow(),
-        calls=services.list_calls(current_user, filters, _page()),
+        calls=services.list_calls(current_user, filters, web.page_arg()),
         saved=services.saved_search_for(current_user, filters), button=FlaskForm())
 
 
@@ -239,17 +226,6 @@ def _feed_line(call: Call) -> str:
 # --- publishing ---------------------------------------------------------------------------
 
 
-def _form_error(form, error) -> None:
-    if isinstance(error, UploadError):
-        form.attachments.errors = [*form.attachments.errors, str(error)]
-        return
-    field = getattr(form, error.field, None)
-    if field is None:
-        flash(error.message, "danger")
-    else:
-        field.errors = [*field.errors, error.message]
-
-
 @bp.route("/calls/new", methods=["GET", "POST"])
 def create():
     if not current_user.is_authenticated:
@@ -262,7 +238,7 @@ def create():
             call = services.create_call(current_user, form.data, form.attachments.data)
         except (services.ValidationError, UploadError) as error:
             db.session.rollback()
-            _form_error(form, error)
+            web.form_error(form, error)
         else:
             db.session.commit()
             flash(_("The call was published.") if call.is_published else
@@ -287,7 +263,7 @@ def edit(call_id: int):
             services.update_call(current_user, call, form.data, form.attachments.data)
         except (services.ValidationError, UploadError) as error:
             db.session.rollback()
-            _form_error(form, error)
+            web.form_error(form, error)
         else:
             db.session.commit()
             flash(_("The call was saved."), "success")

@@ -16,6 +16,7 @@ from werkzeug.routing import BuildError
 
 from forum.accounts.permissions import can_post
 from forum.core import attachment_services as attachments
+from forum.core import web
 from forum.core.uploads import UploadError
 from forum.core.visibility import can_see
 from forum.discussions import permissions, services
@@ -24,16 +25,10 @@ from forum.discussions.models import Discussion, Post
 from forum.extensions import db, limiter
 
 bp = Blueprint("discussions", __name__)
+web.accept_uploads(bp, {"discussions.reply", "discussions.create", "discussions.edit_post"})
 
 PER_PAGE = 20
 SPACE_ENDPOINTS = {"twinning": "twinnings.show", "network": "places.network"}
-UPLOAD_ENDPOINTS = {"discussions.reply", "discussions.create", "discussions.edit_post"}
-
-
-@bp.url_value_preprocessor
-def _upload_body_limit(endpoint, values):
-    if endpoint in UPLOAD_ENDPOINTS:
-        attachments.widen_body_limit(endpoint, values)
 
 
 # Overridable with the FORUM_RATELIMIT_POST setting.
@@ -56,12 +51,6 @@ def _posting_limit():
     )
 
 
-def _form_error(form, error: Exception) -> None:
-    """A refused rule or file, shown next to its field; the rest of the form is kept."""
-    field = form.attachments if isinstance(error, UploadError) else getattr(form, error.field)
-    field.errors = [*field.errors, str(error)]
-
-
 # --- the thread ------------------------------------------------------------------------------
 
 @bp.get("/discussions/<int:discussion_id>")
@@ -71,7 +60,7 @@ def show(discussion_id: int):
     quote_id = request.args.get("quote")
     if quote_id is not None:
         form.body.data = services.quote_of(_quoted_post(discussion, quote_id))
-    return _render_thread(discussion, _page_arg(), form)
+    return _render_thread(discussion, web.page_arg(), form)
 
 
 @bp.post("/discussions/<int:discussion_id>/reply")
@@ -90,7 +79,7 @@ def reply(discussion_id: int):
     try:
         post = services.reply(current_user, discussion, form.body.data, form.attachments.data)
     except (services.DiscussionError, UploadError) as error:
-        _form_error(form, error)
+        web.form_error(form, error)
         return _render_thread(discussion, None, form)
     db.session.commit()
     if post.visibility == "pending":
@@ -139,7 +128,7 @@ def create():
                     current_user, space, form.title.data, form.body.data, form.attachments.data
                 )
             except (services.DiscussionError, UploadError) as error:
-                _form_error(form, error)
+                web.form_error(form, error)
             else:
                 db.session.commit()
                 if discussion.visibility == "pending":
@@ -185,7 +174,7 @@ def edit_post(post_id: int):
                 services.edit_post(current_user, post, form.body.data, title,
                                    form.attachments.data)
             except (services.DiscussionError, UploadError) as error:
-                _form_error(form, error)
+                web.form_error(form, error)
             else:
                 db.session.commit()
                 flash(_("Your changes have been saved."), "success")
@@ -281,13 +270,6 @@ def _quoted_post(discussion: Discussion, raw_id: str) -> Post:
     ):
         abort(404)
     return post
-
-
-def _page_arg() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        abort(400)
-    return int(raw)
 
 
 def post_url(post: Post) -> str:

@@ -16,6 +16,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from forum.accounts.models import User
+from forum.core import web
 from forum.core.visibility import STATES
 from forum.discussions.models import Discussion
 from forum.extensions import db, limiter
@@ -32,13 +33,6 @@ def _reporter_key() -> str:
     if current_user.is_authenticated:
         return f"member:{current_user.id}"
     return get_remote_address()
-
-
-def _page_arg() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
-        abort(400)
-    return int(raw)
 
 
 def _load(kind_name: str, item_id: int):
@@ -95,7 +89,7 @@ def report(kind_name: str, item_id: int):
 @login_required
 def queue():
     _require_staff()
-    page = services.queue(_page_arg())
+    page = services.queue(web.page_arg())
     return render_template("moderation/queue.html", page=page,
                            waiting=services.awaiting_review(), button=forms.OptionalReasonForm())
 
@@ -355,7 +349,7 @@ def log():
     since, until = _day_arg("from"), _day_arg("to")
     pagination = services.log_page(
         action=action, actor_id=actor.id if actor else (-1 if actor_name else None),
-        since=since, until=until + timedelta(days=1) if until else None, page=_page_arg())
+        since=since, until=until + timedelta(days=1) if until else None, page=web.page_arg())
     names = services.users_by_id(
         [e.actor_id for e in pagination.items] + [e.target_user_id for e in pagination.items])
     return render_template("moderation/log.html", pagination=pagination, names=names,

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from forum.core import attachment_services as attachments
+from forum.core import web
 from forum.core.db import utcnow
 from forum.core.uploads import UploadError
 from forum.extensions import db
@@ -20,35 +21,7 @@ from forum.places.models import PROJECT_STATUSES, NetworkMember
 from forum.places.permissions import can_curate, curators_only
 
 bp = Blueprint("places", __name__)
-
-# The forms that take files: the body limit is raised for them before the CSRF check reads it.
-UPLOAD_ENDPOINTS = {"places.new_project", "places.edit_project"}
-
-
-@bp.url_value_preprocessor
-def _upload_body_limit(endpoint, values):
-    if endpoint in UPLOAD_ENDPOINTS:
-        attachments.widen_body_limit(endpoint, values)
-
-
-def page_arg() -> int:
-    """The ?page= number; anything but a positive integer is a bad request."""
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        abort(400)
-    return int(raw)
-
-
-def form_error(form, error) -> None:
-    """Put a service's refusal next to its field (or the file field for uploads)."""
-    if isinstance(error, UploadError):
-        form.attachments.errors = [*form.attachments.errors, str(error)]
-        return
-    field = getattr(form, error.field, None)
-    if field is None:
-        flash(error.message, "danger")
-    else:
-        field.errors = [*field.errors, error.message]
+web.accept_uploads(bp, {"places.new_project", "places.edit_project"})
 
 
 # --- cities -------------------------------------------------------------------------------
@@ -56,7 +29,7 @@ def form_error(form, error) -> None:
 
 @bp.get("/cities/")
 def cities():
-    cities, project_counts = services.list_cities(page_arg())
+    cities, project_counts = services.list_cities(web.page_arg())
     return render_template("places/cities.html", cities=cities, project_counts=project_counts)
 
 
@@ -68,7 +41,7 @@ def city(slug: str):
     return render_template(
         "places/city.html", city=city,
         totals=services.city_totals(city, current_user),
-        projects=services.city_projects(city, current_user, page_arg()),
+        projects=services.city_projects(city, current_user, web.page_arg()),
         twinnings=twinnings.twinnings_of_city(city, current_user),
         networks=services.networks_of_city(city, current_user),
     )
@@ -83,7 +56,7 @@ def new_city():
             city = services.create_city(current_user, form.data)
         except services.ValidationError as error:
             db.session.rollback()
-            form_error(form, error)
+            web.form_error(form, error)
         else:
             db.session.commit()
             flash(_("The city was created."), "success")
@@ -101,7 +74,7 @@ def edit_city(slug: str):
             services.update_city(current_user, city, form.data)
         except services.ValidationError as error:
             db.session.rollback()
-            form_error(form, error)
+            web.form_error(form, error)
         else:
             db.session.commit()
             flash(_("The city was saved."), "success")
@@ -135,7 +108,7 @@ def new_project(slug: str):
                                               form.attachments.data)
         except (services.ValidationError, UploadError) as error:
             db.session.rollback()
-            form_error(form, error)
+            web.form_error(form, error)
         else:
             db.session.commit()
             flash(_("The project was created."), "success")
@@ -155,7 +128,7 @@ def edit_project(slug: str, project_id: int):
             services.update_project(current_user, project, form.data, form.attachments.data)
         except (services.ValidationError, UploadError) as error:
             db.session.rollback()
-            form_error(form, error)
+            web.form_error(form, error)
         else:
             db.session.commit()
             flash(_("The project was saved."), "success")
@@ -187,7 +160,7 @@ def add_news(slug: str, project_id: int):
 @bp.get("/networks/")
 def networks():
     return render_template("places/networks.html",
-                           networks=services.list_networks(current_user, page_arg()))
+                           networks=services.list_networks(current_user, web.page_arg()))
 
 
 @bp.get("/networks/<slug>")
@@ -200,7 +173,7 @@ def network(slug: str):
         members=services.network_members(network),
         twinnings=twinnings.twinnings_of_network(network, current_user),
         events=twinnings.events_of(network), now=utcnow(),
-        discussion_page=twinnings.discussions_of(network, current_user, page_arg()),
+        discussion_page=twinnings.discussions_of(network, current_user, web.page_arg()),
     )
 
 
@@ -213,7 +186,7 @@ def new_network():
             network = services.create_network(current_user, form.data)
         except services.ValidationError as error:
             db.session.rollback()
-            form_error(form, error)
+            web.form_error(form, error)
         else:
             db.session.commit()
             flash(_("The network was created."), "success")
@@ -231,7 +204,7 @@ def edit_network(slug: str):
             services.update_network(current_user, network, form.data)
         except services.ValidationError as error:
             db.session.rollback()
-            form_error(form, error)
+            web.form_error(form, error)
         else:
             db.session.commit()
             flash(_("The network was saved."), "success")

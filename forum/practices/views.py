@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from forum.core import attachment_services as attachments
+from forum.core import web
 from forum.core.themes import THEMES
 from forum.core.uploads import UploadError
 from forum.extensions import db, login_manager
@@ -12,33 +13,9 @@ from forum.practices.forms import InterestForm, MatchedForm, PracticeForm
 from forum.practices.models import KIND_DESCRIPTIONS, KINDS, LANGUAGES, SEEK, STATUSES
 
 bp = Blueprint("practices", __name__)
+web.accept_uploads(bp, {"practices.create", "practices.edit"})
 
 FILTERS = ("kind", "theme", "city", "status", "language")
-UPLOAD_ENDPOINTS = {"practices.create", "practices.edit"}
-
-
-@bp.url_value_preprocessor
-def _upload_body_limit(endpoint, values):
-    if endpoint in UPLOAD_ENDPOINTS:
-        attachments.widen_body_limit(endpoint, values)
-
-
-def _page_arg() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        abort(400)
-    return int(raw)
-
-
-def _form_error(form, error) -> None:
-    if isinstance(error, UploadError):
-        form.attachments.errors = [*form.attachments.errors, str(error)]
-        return
-    field = getattr(form, error.field, None)
-    if field is None:
-        flash(error.message, "danger")
-    else:
-        field.errors = [*field.errors, error.message]
 
 
 # --- pages --------------------------------------------------------------------------------
@@ -52,7 +29,7 @@ def index():
         filters = services.resolve_filters(**chosen)
     except services.UnknownFilter:
         abort(400)
-    practices = services.list_practices(current_user, _page_arg(), q=q or None, **filters)
+    practices = services.list_practices(current_user, web.page_arg(), q=q or None, **filters)
     return render_template("practices/index.html", practices=practices, chosen=chosen, q=q,
                            city_options=services.filter_options())
 
@@ -105,7 +82,7 @@ def _save(form, practice=None):
                                      form.attachments.data)
     except (services.ValidationError, UploadError) as error:
         db.session.rollback()
-        _form_error(form, error)
+        web.form_error(form, error)
         return None
     db.session.commit()
     return practice
@@ -172,7 +149,7 @@ def interest(practice_id: int):
             done = services.express_interest(current_user, practice, form.message.data)
         except services.ValidationError as error:
             db.session.rollback()
-            _form_error(form, error)
+            web.form_error(form, error)
         else:
             db.session.commit()
             if done is None:
@@ -208,7 +185,7 @@ def matched(practice_id: int):
                                   form.answer_user.data)
         except services.ValidationError as error:
             db.session.rollback()
-            _form_error(form, error)
+            web.form_error(form, error)
         else:
             db.session.commit()
             flash(_("The practice is marked as matched."), "success")

@@ -10,9 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from forum.core.db import utcnow
-from forum.seed import accounts, discussions, places, twinnings
-from forum.seed import calls
-from forum.seed import practices
+from forum.seed import accounts, calls, discussions, places, practices, twinnings
 
 
 @dataclass

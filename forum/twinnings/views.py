@@ -5,6 +5,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from forum.core import attachment_services as attachments
+from forum.core import web
 from forum.core.db import utcnow
 from forum.core.uploads import UploadError
 from forum.extensions import db, login_manager
@@ -18,32 +19,7 @@ from forum.twinnings.models import CITY_ROLES, STATUSES, Event
 from forum.twinnings.permissions import can_join
 
 bp = Blueprint("twinnings", __name__)
-
-UPLOAD_ENDPOINTS = {"twinnings.create", "twinnings.edit"}
-
-
-@bp.url_value_preprocessor
-def _upload_body_limit(endpoint, values):
-    if endpoint in UPLOAD_ENDPOINTS:
-        attachments.widen_body_limit(endpoint, values)
-
-
-def page_arg() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        abort(400)
-    return int(raw)
-
-
-def form_error(form, error) -> None:
-    if isinstance(error, UploadError):
-        form.attachments.errors = [*form.attachments.errors, str(error)]
-        return
-    field = getattr(form, error.field, None)
-    if field is None:
-        flash(error.message, "danger")
-    else:
-        field.errors = [*field.errors, error.message]
+web.accept_uploads(bp, {"twinnings.create", "twinnings.edit"})
 
 
 # --- pages --------------------------------------------------------------------------------
@@ -57,7 +33,7 @@ def index():
     except services.UnknownFilter:
         abort(400)
     return render_template("twinnings/index.html", chosen=chosen, statuses=STATUSES,
-                           twinnings=services.list_twinnings(current_user, page_arg(),
+                           twinnings=services.list_twinnings(current_user, web.page_arg(),
                                                              **filters),
                            **places.filter_options(current_user))
 
@@ -72,7 +48,7 @@ def show(slug: str):
         may_join=can_join(current_user, twinning),
         events=services.events_of(twinning),
         files=attachments.attachments_of("twinning", twinning.id),
-        discussion_page=services.discussions_of(twinning, current_user, page_arg()),
+        discussion_page=services.discussions_of(twinning, current_user, web.page_arg()),
         button=FlaskForm(),
     )
 
@@ -127,7 +103,7 @@ def create():
                                                 form.attachments.data)
         except (places.ValidationError, UploadError) as error:
             db.session.rollback()
-            form_error(form, error)
+            web.form_error(form, error)
         else:
             db.session.commit()
             flash(_("The twinning was created, with its general discussion."), "success")
@@ -150,7 +126,7 @@ def edit(slug: str):
                                      form.attachments.data)
         except (places.ValidationError, UploadError) as error:
             db.session.rollback()
-            form_error(form, error)
+            web.form_error(form, error)
         else:
             db.session.commit()
             flash(_("The twinning was saved."), "success")
@@ -178,7 +154,7 @@ def _create_event(space):
             services.create_event(current_user, space, form.data)
         except places.ValidationError as error:
             db.session.rollback()
-            form_error(form, error)
+            web.form_error(form, error)
         else:
             db.session.commit()
             flash(_("The event was added."), "success")
@@ -211,7 +187,7 @@ def edit_event(event_id: int):
             services.update_event(current_user, event, form.data)
         except places.ValidationError as error:
             db.session.rollback()
-            form_error(form, error)
+            web.form_error(form, error)
         else:
             db.session.commit()
             flash(_("The event was saved."), "success")

@@ -1,0 +1,42 @@
+"""Helpers the views of every package share: the ?page= argument, a service's refusal shown
+on its form, and the larger body limit of forms that take files."""
+from flask import abort, flash, request
+
+from forum.core import attachment_services as attachments
+from forum.core.uploads import UploadError
+
+# Past this a page number is a crafted request, not a reader paging through.
+MAX_PAGE = 100_000
+
+
+def page_arg() -> int:
+    """The ?page= number; anything but a positive integer is a bad request (400)."""
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        abort(400)
+    return int(raw)
+
+
+def form_error(form, error) -> None:
+    """Put a service's refusal next to its field (a refused file next to the file field);
+    a rule about no field in particular becomes a flashed message. The form keeps its input."""
+    if isinstance(error, UploadError):
+        field = form.attachments
+        message = str(error)
+    else:
+        field = getattr(form, getattr(error, "field", None) or "", None)
+        message = getattr(error, "message", None) or str(error)
+    if field is None:
+        flash(message, "danger")
+    else:
+        field.errors = [*field.errors, message]
+
+
+def accept_uploads(blueprint, endpoints: set[str]) -> None:
+    """Raise the request body limit for these endpoints before the CSRF check reads the body,
+    so an oversized file gets a message on its form instead of a bare 413."""
+
+    @blueprint.url_value_preprocessor
+    def _widen(endpoint, values):
+        if endpoint in endpoints:
+            attachments.widen_body_limit(endpoint, values)
