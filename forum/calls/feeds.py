@@ -1,4 +1,5 @@
 """The Atom feed of newly published calls (RFC 4287), written with ElementTree."""
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
@@ -12,10 +13,20 @@ def _rfc3339(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# Characters XML 1.0 forbids anywhere (most C0 controls, surrogates, U+FFFE/U+FFFF): one in
+# a call's text would make the whole feed unreadable for every subscriber.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
 def _add(parent, tag: str, text: str | None = None, **attributes) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}",
+                            {key: xml_text(value) for key, value in attributes.items()})
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 

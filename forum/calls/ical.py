@@ -49,7 +49,8 @@ def calendar(calls: Iterable[tuple[Call, str]], name: str) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    # A calendar's name is one line: a line break in a call's title would break the file.
+    cal.add("x-wr-calname", " ".join(name.split()))
     cal.add("x-wr-timezone", "Europe/Rome")
     days = []
     for call, url in calls:
