@@ -14,7 +14,9 @@ from forum.calls.feeds import xml_text
 from forum.calls.models import ROME
 from forum.core.db import utcnow
 from forum.extensions import db
+from forum.places.models import City, Organisation
 from forum.practices import services as practices
+from forum.twinnings.models import Twinning
 from tests.functional.xss.xss_support import (
     BATCH,
     CORPUS,
@@ -33,10 +35,10 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 BATCHES = list(chunks(list(enumerate(CORPUS, start=1)), BATCH))
 
 
-def _member(name: str, text: str, role: str = "member") -> User:
+def _member(name: str, text: str, role: str = "member", organisation=None) -> User:
     user = User(username=name, username_key=name, email=f"{name}@example.org", role=role,
                 full_name=fit(text, 120), listed=True, joined_at=utcnow(),
-                email_confirmed_at=utcnow())
+                email_confirmed_at=utcnow(), organisation=organisation)
     user.set_password(PASSWORD)
     db.session.add(user)
     db.session.flush()
@@ -60,16 +62,24 @@ def _message(text: str, number: int) -> str:
     return f"{text[:900]} (interest {number})"
 
 
-def _world(staff, number: int, text: str) -> dict:
-    """A practice by a member named `text`, with `text` in every field and in the message of
-    a member (also named `text`) who is interested; a published call and a member's proposed
-    call with `text` in every field."""
-    author = _member(f"author{number}", text)
-    practice = practices.create_practice(author, {
-        "kind": "offer", "title": fit(text, 200), "summary": fit(text, 300), "body": text,
-        "language": "it", "themes": ["open-data"]})
-    practices.express_interest(_member(f"fan{number}", text), practice, _message(text, number),
-                               notify=False)
+def _world(staff, reader, number: int, text: str) -> dict:
+    """A practice by a member named `text`, with `text` in every field, in its city,
+    organisation and twinning, in the message of a member (also named `text`) who is interested
+    and in the practice that answered it; a published call (followed by staff) and a member's
+    proposed call with `text` in every field. The reader is interested in every practice."""
+    organisation = Organisation(name=fit(f"{text} {number}", 200), kind="public-administration")
+    author = _member(f"author{number}", text, organisation=organisation)
+    fan = _member(f"fan{number}", text, organisation=organisation)
+    data = {"kind": "offer", "title": fit(text, 200), "summary": fit(text, 300), "body": text,
+            "language": "it", "themes": ["open-data"],
+            "city": City(slug=f"practice-city-{number}", name=fit(text, 120)),
+            "organisation": organisation,
+            "twinning": Twinning(slug=f"practice-twinning-{number}", title=fit(text, 200))}
+    answer = practices.create_practice(author, {**data, "kind": "story"})
+    practice = practices.create_practice(author, data)
+    practices.express_interest(fan, practice, _message(text, number), notify=False)
+    practices.express_interest(reader, practice, "", notify=False)
+    practices.mark_matched(author, practice, answer.id, fan.id)
     call = calls.create_call(staff, _call_data(text, number))
     calls.follow(staff, call)
     proposal = calls.create_call(author, _call_data(text, number))
@@ -80,7 +90,9 @@ def _world(staff, number: int, text: str) -> dict:
 def _build(app, payloads, start):
     with app.test_request_context():
         staff = _member("xssstaff", "Staff member", role="staff")
-        made = [(text, _world(staff, start + i, text)) for i, text in enumerate(payloads)]
+        reader = _member("reader", "Reader")
+        made = [(text, _world(staff, reader, start + i, text))
+                for i, text in enumerate(payloads)]
         db.session.commit()
         return Member(staff.id, staff.username, staff.email, PASSWORD), made
 
@@ -113,27 +125,33 @@ def test_every_practice_and_call_field(app, client, login, batch):
                      for visit in _visits(*harmless, staff=as_staff) + lists}
         visits = [visit for entry in made for visit in _visits(*entry, staff=as_staff)]
         failures += sweep(client, visits + lists, baselines)
-    failures += _as_authors(app, harmless, made)
+    failures += _as_author_and_reader(app, harmless, made)
     assert not failures, report(failures)
 
 
-def _as_authors(app, harmless, made) -> list[str]:
-    """Each practice's author reads the message and contacts of the member interested."""
-    def signed_in(author):
-        client = app.test_client()
-        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-        submit(client, "/auth/login", {"login": author, "password": PASSWORD})
-        return client
+def _signed_in(app, username):
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    submit(client, "/auth/login", {"login": username, "password": PASSWORD})
+    return client
 
-    def visit(text, ids):
-        return Visit("practice-author", f"/practices/{ids['practice']}", text,
-                     [_message(text, ids["number"])])
 
-    baselines = {"practice-author": scan(signed_in(harmless[1]["author"]).get(
-        f"/practices/{harmless[1]['practice']}"))}
-    failures = []
+def _as_author_and_reader(app, harmless, made) -> list[str]:
+    """Each practice's author reads the message and contacts of the members interested; a
+    member who came forward reads the author's contacts (and organisation)."""
+    def visit(kind, text, ids, expected):
+        return Visit(kind, f"/practices/{ids['practice']}", text, [expected])
+
+    reader = _signed_in(app, "reader")
+    baselines = {
+        "practice-author": scan(_signed_in(app, harmless[1]["author"]).get(
+            f"/practices/{harmless[1]['practice']}")),
+        "practice-reader": scan(reader.get(f"/practices/{harmless[1]['practice']}"))}
+    failures = sweep(reader, [visit("practice-reader", text, ids, fit(
+        f"{text} {ids['number']}", 200)) for text, ids in made], baselines)
     for text, ids in made:
-        failures += sweep(signed_in(ids["author"]), [visit(text, ids)], baselines)
+        failures += sweep(_signed_in(app, ids["author"]), [
+            visit("practice-author", text, ids, _message(text, ids["number"]))], baselines)
     return failures
 
 
