@@ -129,9 +129,9 @@ class Server:
 
 
 def require(server: Server, path: str, feature: str) -> None:
-    """Skip a journey whose page is not built yet (404), saying which."""
+    """A journey's page must exist: a 404 fails the journey, saying which feature is gone."""
     if server.status(path) == 404:
-        pytest.skip(f"{feature} not built yet: GET {path} is 404")
+        pytest.fail(f"{feature}: GET {path} is 404")
 
 
 def _free_port() -> int:
