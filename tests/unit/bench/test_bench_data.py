@@ -83,7 +83,8 @@ def test_bench_data_can_run_twice(app, search_index):
             Network.slug != "after-bench")))
 
 
-def test_bench_data_refuses_production_without_the_flag(app):
-    app.config["FORUM_ENV"] = "production"
+def test_bench_data_refuses_production_without_the_flag(app, monkeypatch):
+    # monkeypatch restores the setting: the app is shared by every test of this worker.
+    monkeypatch.setitem(app.config, "FORUM_ENV", "production")
     result = app.test_cli_runner().invoke(args=["bench-data", *SIZES])
     assert result.exit_code != 0 and "--yes-i-know" in result.output
