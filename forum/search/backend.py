@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from whoosh import collectors, highlight
 from whoosh import query as wq
 from whoosh.qparser import AndGroup, MultifieldParser, plugins
+from whoosh.reading import ReaderClosed
 
 from forum.core import visibility
 from forum.search import indexer
@@ -150,9 +151,13 @@ def _cached_searcher(path):
         cache = _local.searchers = {}
     searcher = cache.get(path)
     if searcher is not None:
+        # A fresh searcher after each change rather than Searcher.refresh(): refresh shares
+        # segment readers with the old searcher and closes some of them, and readers then
+        # failed with ReaderClosed while two other processes were writing.
         try:
-            searcher = searcher.refresh()
-        except (FileNotFoundError, OSError):
+            if not searcher.up_to_date():
+                searcher = None
+        except (FileNotFoundError, OSError, ReaderClosed):
             searcher = None
     if searcher is None:
         for old in cache.values():
@@ -414,7 +419,7 @@ class WhooshBackend(SearchBackend):
             try:
                 searcher = _cached_searcher(self.store.current_path())
                 return self._search(searcher, text, request, user)
-            except (FileNotFoundError, OSError) as exc:
+            except (FileNotFoundError, OSError, ReaderClosed) as exc:
                 # Another process committed or swapped generations under us: reopen.
                 log.info("search retried after %s", exc)
                 _forget_searchers()
