@@ -57,16 +57,16 @@ browser-deps:
 	fi
 
 test: install compile-catalogs browser-deps
-	$(BIN)/pytest -n $(WORKERS) -q --db=sqlite
+	$(BIN)/pytest -n $(WORKERS) --dist loadgroup -q --db=sqlite
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		$(BIN)/pytest -n $(WORKERS) -q --db=postgresql; \
+		$(BIN)/pytest -n $(WORKERS) --dist loadgroup -q --db=postgresql; \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped (CI sets it)"; fi
 
 test-sqlite: install compile-catalogs
-	$(BIN)/pytest -n $(WORKERS) -q --db=sqlite
+	$(BIN)/pytest -n $(WORKERS) --dist loadgroup -q --db=sqlite
 
 test-postgresql: install compile-catalogs
-	$(BIN)/pytest -n $(WORKERS) -q --db=postgresql
+	$(BIN)/pytest -n $(WORKERS) --dist loadgroup -q --db=postgresql
 
 lint: install
 	$(BIN)/ruff check forum tests bench
