@@ -18,6 +18,8 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test,dev]"
+	@# Catalogs merge as the union of both sides (scripts/po_merge.py, named in .gitattributes).
+	-@git config merge.pomerge.driver "$(BIN)/python scripts/po_merge.py %O %A %B" 2>/dev/null
 	touch $(STAMP)
 
 install: $(STAMP)
