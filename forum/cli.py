@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from forum.config import ROOT
+from forum.core.errors import ServiceError
 from forum.extensions import db
 
 log = logging.getLogger("forum.cli")
@@ -121,7 +122,7 @@ def users_create(username: str, email: str, role: str, full_name: str | None) ->
         try:
             user = accounts.create_user(username, email, password, role=role, confirmed=True,
                                         **profile)
-        except accounts.ValidationError as exc:
+        except ServiceError as exc:
             raise click.ClickException(exc.message)
     db.session.commit()
     click.echo(f"Created {role} {user.username} <{user.email}>.")

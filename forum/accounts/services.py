@@ -15,6 +15,7 @@ from forum.accounts import tokens
 from forum.accounts.models import ROLES, RoleChange, User
 from forum.core import uploads
 from forum.core.db import utcnow
+from forum.core.errors import ServiceError
 from forum.core.markup import render_markdown
 from forum.extensions import db
 from forum.notifications.services import queue_mail
@@ -28,15 +29,6 @@ MAX_PASSWORD_LENGTH = 256
 AVATAR_FOLDER = "avatars"
 AVATAR_BOX = (256, 256)
 LANGUAGES = ("it", "en")
-
-
-class ValidationError(Exception):
-    """A rule about other rows or the member's state; the view shows `message` by `field`."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 class InvalidToken(Exception):
@@ -68,7 +60,7 @@ def password_problem(password: str) -> str | None:
 def check_password_policy(password: str, field: str = "password") -> None:
     problem = password_problem(password)
     if problem:
-        raise ValidationError(field, problem)
+        raise ServiceError(problem, field=field)
 
 
 @functools.cache
@@ -99,7 +91,7 @@ def end_sessions(user: User) -> None:
 
 def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current):
-        raise ValidationError("current_password", _("The current password is not correct."))
+        raise ServiceError(_("The current password is not correct."), field="current_password")
     check_password_policy(new, "new_password")
     user.set_password(new)
     end_sessions(user)
@@ -142,22 +134,23 @@ def create_user(username: str, email: str, password: str, *, role: str = "member
                 confirmed: bool = False, **profile) -> User:
     """A member with a hashed password; profile fields are passed through as given.
 
-    Raises ValidationError when the username, address or password breaks the rules.
+    Raises ServiceError when the username, address or password breaks the rules.
     """
     username = (username or "").strip()
     email = normalise_email(email)
     if not USERNAME_PATTERN.fullmatch(username):
-        raise ValidationError("username", _("Use 3 to 30 letters, digits or the characters _ . -"))
+        raise ServiceError(_("Use 3 to 30 letters, digits or the characters _ . -"),
+                           field="username")
     if username.lower().startswith(RESERVED_PREFIX):
-        raise ValidationError("username", _("This username is reserved: choose another."))
+        raise ServiceError(_("This username is reserved: choose another."), field="username")
     if db.session.scalar(select(User.id).where(User.username_key == username.lower())):
-        raise ValidationError("username", _("This username is taken: choose another."))
+        raise ServiceError(_("This username is taken: choose another."), field="username")
     if "@" not in email:
-        raise ValidationError("email", _("Enter a valid e-mail address."))
+        raise ServiceError(_("Enter a valid e-mail address."), field="email")
     if email_taken(email):
-        raise ValidationError("email", _("An account with this e-mail address already exists."))
+        raise ServiceError(_("An account with this e-mail address already exists."), field="email")
     if role not in ROLES:
-        raise ValidationError("role", _("Unknown role."))
+        raise ServiceError(_("Unknown role."), field="role")
     check_password_policy(password)
     user = User(username=username, username_key=username.lower(), email=email, role=role,
                 joined_at=utcnow(), session_version=1)
@@ -189,7 +182,7 @@ def resolve_organisation(organisation_id: int | None, new_name: str | None,
         if existing is not None:
             return existing
         if new_kind not in ORGANISATION_KINDS:
-            raise ValidationError("organisation_kind", _("Choose the kind of organisation."))
+            raise ServiceError(_("Choose the kind of organisation."), field="organisation_kind")
         organisation = Organisation(name=new_name, kind=new_kind)
         db.session.add(organisation)
         db.session.flush()
@@ -197,7 +190,7 @@ def resolve_organisation(organisation_id: int | None, new_name: str | None,
     if organisation_id:
         organisation = db.session.get(Organisation, organisation_id)
         if organisation is None:
-            raise ValidationError("organisation_id", _("Choose an organisation from the list."))
+            raise ServiceError(_("Choose an organisation from the list."), field="organisation_id")
         return organisation
     return None
 
@@ -207,7 +200,7 @@ def resolve_city(city_id: int | None) -> City | None:
         return None
     city = db.session.get(City, city_id)
     if city is None:
-        raise ValidationError("city_id", _("Choose a city from the list."))
+        raise ServiceError(_("Choose a city from the list."), field="city_id")
     return city
 
 
@@ -311,12 +304,12 @@ def reset_password(token: str, password: str) -> User:
 def request_email_change(user: User, new_email: str, password: str) -> None:
     """Remember the new address and mail a link to it; the old address gets a notice."""
     if not user.check_password(password):
-        raise ValidationError("password", _("The password is not correct."))
+        raise ServiceError(_("The password is not correct."), field="password")
     new_email = normalise_email(new_email)
     if new_email == user.email:
-        raise ValidationError("email", _("This is already your e-mail address."))
+        raise ServiceError(_("This is already your e-mail address."), field="email")
     if email_taken(new_email, other_than=user):
-        raise ValidationError("email", _("An account with this e-mail address already exists."))
+        raise ServiceError(_("An account with this e-mail address already exists."), field="email")
     user.pending_email = new_email
     token = tokens.make_token(tokens.CHANGE_EMAIL, {"id": user.id, "email": new_email})
     link = url_for("accounts.confirm_email", token=token, _external=True)
@@ -334,7 +327,7 @@ def confirm_email_change(token: str) -> User:
     if not user.pending_email or user.pending_email != data.get("email"):
         raise InvalidToken()
     if email_taken(user.pending_email, other_than=user):
-        raise ValidationError("email", _("An account with this e-mail address already exists."))
+        raise ServiceError(_("An account with this e-mail address already exists."), field="email")
     user.email = user.pending_email
     user.pending_email = None
     user.email_confirmed_at = utcnow()
@@ -376,7 +369,7 @@ def _prepare_avatar(storage) -> tuple[bytes, str]:
         data = uploads.read_upload(storage, uploads.IMAGE_TYPES)
         return uploads.resize_image(data, AVATAR_BOX)
     except uploads.UploadError as error:
-        raise ValidationError("avatar", str(error)) from None
+        raise ServiceError(str(error), field="avatar") from None
 
 
 def avatar_path(user: User):
@@ -463,11 +456,11 @@ def recent_role_changes(limit: int = 20) -> list[RoleChange]:
 def change_role(actor: User, user: User, new_role: str) -> RoleChange | None:
     """Give `user` a new role and record who did it; None when nothing changed."""
     if new_role not in ROLES:
-        raise ValidationError("role", _("Unknown role."))
+        raise ServiceError(_("Unknown role."), field="role")
     if new_role == user.role:
         return None
     if user.role == "admin" and _admin_count() <= 1:
-        raise ValidationError("role", _("The site needs at least one administrator."))
+        raise ServiceError(_("The site needs at least one administrator."), field="role")
     change = RoleChange(user=user, changed_by=actor, old_role=user.role, new_role=new_role,
                         changed_at=utcnow())
     user.role = new_role
@@ -570,10 +563,11 @@ def export_data(user: User) -> dict:
 
 def delete_account(user: User, password: str) -> None:
     if not user.check_password(password):
-        raise ValidationError("password", _("The password is not correct."))
+        raise ServiceError(_("The password is not correct."), field="password")
     if user.role == "admin" and _admin_count() <= 1:
-        raise ValidationError("password", _(
-            "You are the only administrator: give another member that role first."))
+        raise ServiceError(_(
+            "You are the only administrator: give another member that role first."),
+            field="password")
     erase_member(user)
 
 

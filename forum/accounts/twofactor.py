@@ -40,6 +40,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from forum.accounts import services as accounts_services
 from forum.accounts.models import User
 from forum.core.db import UTCDateTime, utcnow
+from forum.core.errors import ServiceError
 from forum.core.security import safe_next
 from forum.extensions import db, limiter
 
@@ -79,12 +80,6 @@ class RecoveryCode(db.Model):
 
 
 # --- services --------------------------------------------------------------------------------
-
-class TwoFactorError(ValueError):
-    def __init__(self, message: str, field: str = "code"):
-        super().__init__(message)
-        self.message, self.field = message, field
-
 
 def settings_of(user) -> TwoFactor | None:
     if not getattr(user, "is_authenticated", True) or getattr(user, "id", None) is None:
@@ -138,8 +133,8 @@ def enable(user: User, secret: str, code: str, now: float | None = None) -> list
     code = _normalise(code)
     step = _matching_step(secret, code, now or time.time()) if len(code) == 6 else None
     if step is None:
-        raise TwoFactorError(_("That code is not right. Check the time on your phone and try "
-                               "the newest code."))
+        raise ServiceError(_("That code is not right. Check the time on your phone and try "
+                             "the newest code."), field="code")
     db.session.execute(delete(TwoFactor).where(TwoFactor.user_id == user.id))
     db.session.add(TwoFactor(user_id=user.id, secret=secret, enabled_at=utcnow(),
                              last_step=step))
@@ -361,7 +356,7 @@ def setup():
     if form.validate_on_submit():
         try:
             codes = enable(current_user, secret, form.code.data)
-        except TwoFactorError as error:
+        except ServiceError as error:
             form.code.errors = [*form.code.errors, error.message]
         else:
             db.session.commit()

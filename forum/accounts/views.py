@@ -19,8 +19,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from forum.accounts import forms, permissions, services, twofactor
 from forum.accounts.models import ROLES, User
-from forum.accounts.services import InvalidToken, ValidationError
+from forum.accounts.services import InvalidToken
 from forum.core import web
+from forum.core.errors import ServiceError
 from forum.core.i18n import LANG_COOKIE, current_language, format_day
 from forum.core.security import safe_next
 from forum.extensions import db, limiter
@@ -34,14 +35,6 @@ INVALID_LINK = _l("This link is not valid: it may have expired or have been used
 def _limit(key: str):
     """A rate limit on POSTs, read from the config at request time."""
     return limiter.limit(lambda: current_app.config[key], methods=["POST"])
-
-
-def _show_error(form, error: ValidationError) -> None:
-    field = getattr(form, error.field, None)
-    if field is None:
-        flash(error.message, "danger")
-    else:
-        field.errors = [*field.errors, error.message]
 
 
 def _set_language_cookie(response, language: str | None):
@@ -88,8 +81,8 @@ def register():
                     new_organisation=form.new_organisation.data,
                     organisation_kind=form.organisation_kind.data, city_id=form.city_id.data,
                     listed=form.listed.data, language=current_language())
-            except ValidationError as error:
-                _show_error(form, error)
+            except ServiceError as error:
+                web.form_error(form, error)
                 return render_template("accounts/register.html", form=form)
             db.session.commit()
         address = services.normalise_email(form.email.data)
@@ -188,8 +181,8 @@ def reset_password(token):
     if form.validate_on_submit():
         try:
             services.reset_password(token, form.password.data)
-        except ValidationError as error:
-            _show_error(form, error)
+        except ServiceError as error:
+            web.form_error(form, error)
         else:
             db.session.commit()
             logout_user()
@@ -215,8 +208,8 @@ def edit_profile():
                 bio=form.bio.data, preferred_language=form.preferred_language.data,
                 listed=form.listed.data, avatar=form.avatar.data,
                 remove_avatar=form.remove_avatar.data)
-        except ValidationError as error:
-            _show_error(form, error)
+        except ServiceError as error:
+            web.form_error(form, error)
         else:
             db.session.commit()
             flash(_("Your profile has been saved."), "success")
@@ -235,8 +228,8 @@ def change_password():
         try:
             services.change_password(current_user, form.current_password.data,
                                      form.new_password.data)
-        except ValidationError as error:
-            _show_error(form, error)
+        except ServiceError as error:
+            web.form_error(form, error)
         else:
             db.session.commit()
             _relogin(current_user)
@@ -264,8 +257,8 @@ def change_email():
     if form.validate_on_submit():
         try:
             services.request_email_change(current_user, form.email.data, form.password.data)
-        except ValidationError as error:
-            _show_error(form, error)
+        except ServiceError as error:
+            web.form_error(form, error)
         else:
             db.session.commit()
             flash(_("We have sent a link to %(email)s. Your address changes when you open it.",
@@ -281,7 +274,7 @@ def confirm_email(token):
     except InvalidToken:
         flash(str(INVALID_LINK), "danger")
         return redirect(url_for("core.home"))
-    except ValidationError as error:
+    except ServiceError as error:
         flash(error.message, "danger")
         return redirect(url_for("core.home"))
     db.session.commit()
@@ -307,8 +300,8 @@ def delete_account():
     if form.validate_on_submit():
         try:
             services.delete_account(current_user, form.password.data)
-        except ValidationError as error:
-            _show_error(form, error)
+        except ServiceError as error:
+            web.form_error(form, error)
         else:
             db.session.commit()
             logout_user()
@@ -382,7 +375,7 @@ def change_role(user_id):
         abort(400)
     try:
         change = services.change_role(current_user, user, form.role.data)
-    except ValidationError as error:
+    except ServiceError as error:
         flash(error.message, "danger")
     else:
         db.session.commit()

@@ -36,12 +36,12 @@ from forum.calls.models import (
 from forum.calls.permissions import can_publish
 from forum.core import attachment_services as attachments
 from forum.core.db import utcnow
+from forum.core.errors import BadFilter, ServiceError
 from forum.core.markup import render_markdown
 from forum.core.themes import THEMES
 from forum.core.visibility import HIDDEN, PENDING, PUBLISHED, can_see, visible_to
 from forum.extensions import db
 from forum.notifications.services import queue_mail
-from forum.places.services import ValidationError
 
 PER_PAGE = 20
 # Days before the deadline at which followers are reminded, nearest first.
@@ -54,14 +54,9 @@ PLAIN_FIELDS = ("title", "issuer", "level", "programme", "summary", "total_budge
                 "max_grant", "cofunding_rate", "opens_on", "official_url", "is_example")
 UNSUBSCRIBE_SALT = "forum.calls.unsubscribe"
 
-__all__ = ["ValidationError"]
 
 
 # --- lists --------------------------------------------------------------------------------
-
-
-class UnknownFilter(ValueError):
-    """A filter value that names nothing: the view answers 400."""
 
 
 ALL = "all"
@@ -94,13 +89,13 @@ def parse_filters(args) -> Filters:
     theme = args.get("theme") or None
     applicant = args.get("applicant") or None
     if status not in STATUS_FILTERS:
-        raise UnknownFilter("status")
+        raise BadFilter("status")
     if level is not None and level not in LEVELS:
-        raise UnknownFilter("level")
+        raise BadFilter("level")
     if theme is not None and theme not in THEMES:
-        raise UnknownFilter("theme")
+        raise BadFilter("theme")
     if applicant is not None and applicant not in APPLICANTS:
-        raise UnknownFilter("applicant")
+        raise BadFilter("applicant")
     return Filters(status=status, level=level, theme=theme, applicant=applicant)
 
 
@@ -261,9 +256,9 @@ def deadline_from_rome(value: datetime) -> datetime:
         return value.astimezone(UTC)
     instant = value.replace(tzinfo=ROME, fold=0).astimezone(UTC)
     if instant.astimezone(ROME).replace(tzinfo=None) != value:
-        raise ValidationError("deadline", _(
+        raise ServiceError(_(
             "This time does not exist in Italy: the clocks go forward that night. "
-            "Choose another time."))
+            "Choose another time."), field="deadline")
     return instant
 
 
@@ -285,14 +280,14 @@ def _set_call(call: Call, data: dict) -> None:
     if "applicants" in data:
         call.applicant_codes = data["applicants"] or []
     if call.level not in LEVELS:
-        raise ValidationError("level", _("Choose one of the values in the list."))
+        raise ServiceError(_("Choose one of the values in the list."), field="level")
     for name in ("total_budget", "max_grant", "cofunding_rate"):
         value = getattr(call, name)
         if value is not None and value < 0:
-            raise ValidationError(name, _("An amount cannot be negative."))
+            raise ServiceError(_("An amount cannot be negative."), field=name)
     call.deadline = deadline_from_rome(data["deadline"])
     if call.opens_on is not None and call.deadline < rome_day_start(call.opens_on):
-        raise ValidationError("deadline", _("The deadline cannot come before the opening date."))
+        raise ServiceError(_("The deadline cannot come before the opening date."), field="deadline")
 
 
 def create_call(author, data: dict, files=(), *, now: datetime | None = None) -> Call:

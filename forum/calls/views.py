@@ -32,9 +32,9 @@ from forum.calls.permissions import (
 from forum.core import attachment_services as attachments
 from forum.core import web
 from forum.core.db import utcnow
+from forum.core.errors import BadFilter, ServiceError
 from forum.core.i18n import current_language, format_day
 from forum.core.themes import THEMES
-from forum.core.uploads import UploadError
 from forum.extensions import db, login_manager
 from forum.places.forms import initial_data
 
@@ -45,7 +45,7 @@ web.accept_uploads(bp, {"calls.create", "calls.edit"})
 def _filters() -> services.Filters:
     try:
         return services.parse_filters(request.args)
-    except services.UnknownFilter:
+    except BadFilter:
         abort(400)
 
 
@@ -236,7 +236,7 @@ def create():
     if form.validate_on_submit():
         try:
             call = services.create_call(current_user, form.data, form.attachments.data)
-        except (services.ValidationError, UploadError) as error:
+        except ServiceError as error:
             db.session.rollback()
             web.form_error(form, error)
         else:
@@ -261,7 +261,7 @@ def edit(call_id: int):
     if form.validate_on_submit():
         try:
             services.update_call(current_user, call, form.data, form.attachments.data)
-        except (services.ValidationError, UploadError) as error:
+        except ServiceError as error:
             db.session.rollback()
             web.form_error(form, error)
         else:

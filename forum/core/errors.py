@@ -1,4 +1,4 @@
-"""Translated error pages in the site's layout."""
+"""The errors services raise (ServiceError and its kinds) and the translated error pages."""
 import logging
 
 from flask import render_template
@@ -7,6 +7,25 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
+
+
+class ServiceError(ValueError):
+    """A rule refused the action and nothing was changed.
+
+    `message` is translated and meant for the user; `field` names the form field it belongs
+    beside, or is None for a rule about no field in particular (the view flashes it)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class BadFilter(ServiceError):
+    """A filter value in the query string that names nothing: the view answers 400.
+
+    The message names the query-string parameter; nobody reads it on a form."""
+
 
 MESSAGES = {
     400: (_l("Bad request"),

@@ -16,6 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from forum.core.db import is_savepoint_release
+from forum.core.errors import ServiceError
 from forum.extensions import db
 
 IMAGE_TYPES = {
@@ -28,8 +29,11 @@ IMAGE_TYPES = {
 MAX_IMAGE_PIXELS = 40_000_000
 
 
-class UploadError(ValueError):
-    """An upload refused; the message is translated and meant for the form field."""
+class UploadError(ServiceError):
+    """An upload refused; the message is translated and meant for the form's file field."""
+
+    def __init__(self, message: str, field: str | None = "attachments"):
+        super().__init__(message, field)
 
 
 def max_upload_bytes() -> int:

@@ -3,7 +3,7 @@ on its form, and the larger body limit of forms that take files."""
 from flask import abort, flash, request
 
 from forum.core import attachment_services as attachments
-from forum.core.uploads import UploadError
+from forum.core.errors import ServiceError
 
 # Past this a page number is a crafted request, not a reader paging through.
 MAX_PAGE = 100_000
@@ -17,19 +17,14 @@ def page_arg() -> int:
     return int(raw)
 
 
-def form_error(form, error) -> None:
+def form_error(form, error: ServiceError) -> None:
     """Put a service's refusal next to its field (a refused file next to the file field);
     a rule about no field in particular becomes a flashed message. The form keeps its input."""
-    if isinstance(error, UploadError):
-        field = form.attachments
-        message = str(error)
-    else:
-        field = getattr(form, getattr(error, "field", None) or "", None)
-        message = getattr(error, "message", None) or str(error)
+    field = form[error.field] if error.field and error.field in form else None
     if field is None:
-        flash(message, "danger")
+        flash(error.message, "danger")
     else:
-        field.errors = [*field.errors, message]
+        field.errors = [*field.errors, error.message]
 
 
 def accept_uploads(blueprint, endpoints: set[str]) -> None:

@@ -16,6 +16,7 @@ from forum.accounts import services as accounts
 from forum.accounts.models import User
 from forum.core import attachment_services as attachments
 from forum.core.db import utcnow
+from forum.core.errors import ServiceError
 from forum.core.markup import render_markdown, sanitise_html
 from forum.core.visibility import DELETED, PENDING, PUBLISHED, visible_to
 from forum.discussions.models import Discussion, Post
@@ -35,14 +36,6 @@ TITLE_MAX = 200
 BODY_MAX = 20_000
 
 
-class DiscussionError(ValueError):
-    """A rule refused the action; the message is translated and meant for the form `field`."""
-
-    def __init__(self, message: str, field: str = "body"):
-        super().__init__(message)
-        self.field = field
-
-
 # --- writing ---------------------------------------------------------------------------------
 
 def create_general_discussion(author: User | None, twinning: Twinning) -> Discussion:
@@ -55,11 +48,11 @@ def create_general_discussion(author: User | None, twinning: Twinning) -> Discus
 def start_discussion(author: User, space, title: str, body: str, files=()) -> Discussion:
     """A discussion and its opening post; `files` (uploads) are attached to that post.
 
-    Raises DiscussionError, or UploadError for a refused file (then nothing is created).
+    Raises ServiceError (an UploadError for a refused file); then nothing is created.
     """
     title = (title or "").strip()
     if not title:
-        raise DiscussionError(_("Give the discussion a title."), "title")
+        raise ServiceError(_("Give the discussion a title."), field="title")
     _check_body(body)
     _check_trust(author, body)
     checked = attachments.check_files(files)
@@ -74,7 +67,7 @@ def start_discussion(author: User, space, title: str, body: str, files=()) -> Di
 
 def reply(author: User, discussion: Discussion, body: str, files=()) -> Post:
     if discussion.locked:
-        raise DiscussionError(_("This discussion is locked: it accepts no new replies."))
+        raise ServiceError(_("This discussion is locked: it accepts no new replies."), field="body")
     _check_body(body)
     _check_trust(author, body)
     checked = attachments.check_files(files)
@@ -87,7 +80,7 @@ def _check_trust(author: User, body: str) -> None:
     # New members' tighter limits (forum.moderation.trust): fewer posts an hour, fewer links.
     problem = trust.posting_problem(author, body)
     if problem:
-        raise DiscussionError(problem)
+        raise ServiceError(problem, field="body")
 
 
 def edit_post(editor: User, post: Post, body: str, title: str | None = None, files=(),
@@ -95,13 +88,13 @@ def edit_post(editor: User, post: Post, body: str, title: str | None = None, fil
     """New text for a post (and a new title when it opens its discussion), marked as edited;
     `files` are added to the post's attachments."""
     if post.visibility == DELETED:
-        raise DiscussionError(_("A deleted post cannot be edited."))
+        raise ServiceError(_("A deleted post cannot be edited."), field="body")
     _check_body(body)
     checked = attachments.check_files(files)
     if title is not None and post.number == 1:
         title = title.strip()
         if not title:
-            raise DiscussionError(_("Give the discussion a title."), "title")
+            raise ServiceError(_("Give the discussion a title."), field="title")
         post.discussion.title = title[:TITLE_MAX]
     post.body = body
     post.body_html = render_body(body)
@@ -212,11 +205,10 @@ def _add_post(discussion: Discussion, author: User | None, body: str, held: bool
 
 def _check_body(body: str) -> None:
     if not (body or "").strip():
-        raise DiscussionError(_("Write something before sending."))
+        raise ServiceError(_("Write something before sending."), field="body")
     if len(body) > BODY_MAX:
-        raise DiscussionError(
-            _("A post can be at most %(n)s characters long.", n=BODY_MAX)
-        )
+        raise ServiceError(_("A post can be at most %(n)s characters long.", n=BODY_MAX),
+                           field="body")
 
 
 # --- rendering -------------------------------------------------------------------------------

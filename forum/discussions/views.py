@@ -17,7 +17,7 @@ from werkzeug.routing import BuildError
 from forum.accounts.permissions import can_post
 from forum.core import attachment_services as attachments
 from forum.core import web
-from forum.core.uploads import UploadError
+from forum.core.errors import ServiceError
 from forum.core.visibility import can_see
 from forum.discussions import permissions, services
 from forum.discussions.forms import ActionForm, DiscussionForm, EditPostForm, PostForm, StateForm
@@ -78,7 +78,7 @@ def reply(discussion_id: int):
         return _render_thread(discussion, None, form, preview=form.preview.data)
     try:
         post = services.reply(current_user, discussion, form.body.data, form.attachments.data)
-    except (services.DiscussionError, UploadError) as error:
+    except ServiceError as error:
         web.form_error(form, error)
         return _render_thread(discussion, None, form)
     db.session.commit()
@@ -127,7 +127,7 @@ def create():
                 discussion = services.start_discussion(
                     current_user, space, form.title.data, form.body.data, form.attachments.data
                 )
-            except (services.DiscussionError, UploadError) as error:
+            except ServiceError as error:
                 web.form_error(form, error)
             else:
                 db.session.commit()
@@ -173,7 +173,7 @@ def edit_post(post_id: int):
                 title = form.title.data if post.number == 1 else None
                 services.edit_post(current_user, post, form.body.data, title,
                                    form.attachments.data)
-            except (services.DiscussionError, UploadError) as error:
+            except ServiceError as error:
                 web.form_error(form, error)
             else:
                 db.session.commit()

@@ -16,6 +16,7 @@ from forum.accounts.models import User
 from forum.accounts.services import end_sessions
 from forum.accounts.services import exporter as accounts_exporter
 from forum.core.db import utcnow
+from forum.core.errors import ServiceError
 from forum.core.visibility import DELETED, HIDDEN, PENDING, PUBLISHED
 from forum.discussions import services as discussions
 from forum.discussions.models import Discussion, Post
@@ -35,15 +36,6 @@ INDEFINITE = datetime(9999, 12, 31, tzinfo=UTC)
 MAX_SUSPENSION_DAYS = 3650
 
 
-class ModerationError(ValueError):
-    """A rule refused the action; the message is translated, `field` names the form field."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
 # --- reports ---------------------------------------------------------------------------------
 
 def open_report(reporter: User, kind_name: str, item_id: int) -> Report | None:
@@ -56,15 +48,15 @@ def report(reporter: User, kind_name: str, item, reason: str, note: str | None =
     """A member's report; may hide the item at once (see `_maybe_autohide`)."""
     kind = registry.get(kind_name)
     if reason not in REASONS:
-        raise ModerationError(_("Choose a reason."), "reason")
+        raise ServiceError(_("Choose a reason."), field="reason")
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
-        raise ModerationError(_("Use at most %(max)d characters.", max=NOTE_MAX), "note")
+        raise ServiceError(_("Use at most %(max)d characters.", max=NOTE_MAX), field="note")
     author = kind.author(item)
     if author is not None and author.id == reporter.id:
-        raise ModerationError(_("You cannot report your own content."))
+        raise ServiceError(_("You cannot report your own content."))
     if open_report(reporter, kind_name, item.id) is not None:
-        raise ModerationError(_("You have already reported this; staff will look at it soon."))
+        raise ServiceError(_("You have already reported this; staff will look at it soon."))
     entry = Report(kind=kind_name, item_id=item.id, reporter_id=reporter.id,
                    reported_user_id=getattr(author, "id", None), reason=reason,
                    note=note or None, created_at=utcnow())
@@ -106,7 +98,7 @@ def _close_reports(actor, kind_name: str, item_id: int, status: str) -> int:
 def _require_reason(reason: str | None) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ModerationError(_("Say why: the author and the log will show it."), "reason")
+        raise ServiceError(_("Say why: the author and the log will show it."), field="reason")
     return reason[:REASON_MAX]
 
 
@@ -126,9 +118,9 @@ def hide(actor: User, kind_name: str, item, reason: str) -> None:
     reason = _require_reason(reason)
     kind = registry.get(kind_name)
     if not kind.has_visibility:
-        raise ModerationError(_("This kind of content cannot be hidden."))
+        raise ServiceError(_("This kind of content cannot be hidden."))
     if item.visibility == DELETED:
-        raise ModerationError(_("Deleted content cannot be hidden."))
+        raise ServiceError(_("Deleted content cannot be hidden."))
     _set_visibility(kind, item, HIDDEN, reason)
     _close_reports(actor, kind_name, item.id, ACTIONED)
     audit.record_for(actor, "hide", item, reason=reason)
@@ -139,7 +131,7 @@ def restore(actor: User, kind_name: str, item, reason: str | None = None) -> Non
     """Published again: after a hide, an automatic hide or a hold for approval."""
     kind = registry.get(kind_name)
     if not kind.has_visibility or item.visibility == PUBLISHED:
-        raise ModerationError(_("This content is already public."))
+        raise ServiceError(_("This content is already public."))
     if isinstance(item, Post) and item.visibility == DELETED:
         # The discussions package keeps its own rule (and log line) for deleted posts.
         discussions.restore_post(actor, item, reason=reason)
@@ -188,10 +180,7 @@ def edit_item(actor: User, kind_name: str, item, body: str, reason: str,
     post = _editable_post(kind_name, item)
     if post.number != 1:
         title = None
-    try:
-        discussions.edit_post(actor, post, body, title, reason=reason)
-    except discussions.DiscussionError as error:
-        raise ModerationError(str(error), error.field) from error
+    discussions.edit_post(actor, post, body, title, reason=reason)
     return post
 
 
@@ -202,7 +191,7 @@ def _editable_post(kind_name: str, item) -> Post:
         first = next((p for p in item.posts if p.number == 1), None)
         if first is not None:
             return first
-    raise ModerationError(_("Only posts and discussions can be edited here."))
+    raise ServiceError(_("Only posts and discussions can be edited here."))
 
 
 def set_locked(actor: User, discussion: Discussion, locked: bool, reason=None) -> None:
@@ -218,7 +207,7 @@ def move_discussion(actor: User, discussion: Discussion, new_space, reason: str 
     old_key = discussions.space_key(discussion.space) if discussion.space else None
     new_key = discussions.space_key(new_space)
     if old_key == new_key:
-        raise ModerationError(_("The discussion is already there."), "space")
+        raise ServiceError(_("The discussion is already there."), field="space")
     if isinstance(new_space, Twinning):
         discussion.network, discussion.network_id = None, None
         discussion.twinning = new_space
@@ -226,7 +215,7 @@ def move_discussion(actor: User, discussion: Discussion, new_space, reason: str 
         discussion.twinning, discussion.twinning_id = None, None
         discussion.network = new_space
     else:
-        raise ModerationError(_("Choose a twinning or a network."), "space")
+        raise ServiceError(_("Choose a twinning or a network."), field="space")
     db.session.flush()
     audit.record_for(actor, "move", discussion, reason=reason,
                      detail=f"from={old_key} to={new_key}")
@@ -283,8 +272,8 @@ def suspend(actor: User, member: User, days: int | None, reason: str) -> datetim
     """Suspended for `days` days, or indefinitely (None): sessions stop at the next request."""
     reason = _require_reason(reason)
     if days is not None and not 1 <= days <= MAX_SUSPENSION_DAYS:
-        raise ModerationError(_("Choose between 1 and %(max)d days.", max=MAX_SUSPENSION_DAYS),
-                              "days")
+        raise ServiceError(_("Choose between 1 and %(max)d days.", max=MAX_SUSPENSION_DAYS),
+                           field="days")
     until = INDEFINITE if days is None else utcnow() + timedelta(days=days)
     member.suspended_until = until
     # Sessions end for good, not just while suspended: lifting it must not revive them.
@@ -298,7 +287,7 @@ def suspend(actor: User, member: User, days: int | None, reason: str) -> datetim
 
 def unsuspend(actor: User, member: User, reason: str | None = None) -> None:
     if not member.is_suspended:
-        raise ModerationError(_("This member is not suspended."))
+        raise ServiceError(_("This member is not suspended."))
     member.suspended_until = None
     db.session.flush()
     audit.record(actor, "unsuspend", kind="user", item_id=member.id, target_user_id=member.id,

@@ -17,12 +17,12 @@ from flask_login import current_user, login_required
 
 from forum.accounts.models import User
 from forum.core import web
+from forum.core.errors import ServiceError
 from forum.core.visibility import STATES
 from forum.discussions.models import Discussion
 from forum.extensions import db, limiter
 from forum.moderation import forms, permissions, registry, services
 from forum.moderation.models import ACTIONS, REASONS
-from forum.moderation.services import ModerationError
 
 bp = Blueprint("moderation", __name__)
 
@@ -48,14 +48,6 @@ def _require_staff() -> None:
         abort(403)
 
 
-def _show_error(form, error: ModerationError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is None:
-        flash(error.message, "danger")
-    else:
-        field.errors = [*field.errors, error.message]
-
-
 # --- reporting -------------------------------------------------------------------------------
 
 @bp.route("/report/<kind_name>/<int:item_id>", methods=["GET", "POST"])
@@ -72,8 +64,8 @@ def report(kind_name: str, item_id: int):
     if form.validate_on_submit():
         try:
             services.report(current_user, kind_name, item, form.reason.data, form.note.data)
-        except ModerationError as error:
-            _show_error(form, error)
+        except ServiceError as error:
+            web.form_error(form, error)
         else:
             db.session.commit()
             flash(_("Thank you: staff will look at your report."), "success")
@@ -140,8 +132,8 @@ def _act(kind_name: str, item_id: int, name: str, action, done: str):
     if form.validate_on_submit():
         try:
             action(obj, form)
-        except ModerationError as error:
-            _show_error(form, error)
+        except ServiceError as error:
+            web.form_error(form, error)
         else:
             db.session.commit()
             flash(done, "success")
@@ -186,8 +178,8 @@ def purge(kind_name: str, item_id: int):
     if form.validate_on_submit():
         try:
             services.purge(current_user, kind_name, obj, form.reason.data)
-        except ModerationError as error:
-            _show_error(form, error)
+        except ServiceError as error:
+            web.form_error(form, error)
         else:
             db.session.commit()
             flash(_("The content has been deleted for good."), "success")
@@ -210,8 +202,8 @@ def edit(kind_name: str, item_id: int):
         try:
             services.edit_item(current_user, kind_name, obj, form.body.data, form.reason.data,
                                form.title.data)
-        except ModerationError as error:
-            _show_error(form, error)
+        except ServiceError as error:
+            web.form_error(form, error)
         else:
             db.session.commit()
             flash(_("The changes have been saved."), "success")
@@ -266,10 +258,10 @@ def move(discussion_id: int):
         space = services.find_space(form.space.data)
         try:
             if space is None:
-                raise ModerationError(_("Choose a twinning or a network."), "space")
+                raise ServiceError(_("Choose a twinning or a network."), field="space")
             services.move_discussion(current_user, discussion, space, form.reason.data)
-        except ModerationError as error:
-            _show_error(form, error)
+        except ServiceError as error:
+            web.form_error(form, error)
         else:
             db.session.commit()
             flash(_("The discussion has been moved."), "success")
@@ -298,8 +290,8 @@ def suspend(user_id: int):
         days = None if form.indefinitely.data else form.days.data
         try:
             services.suspend(current_user, member, days, form.reason.data)
-        except ModerationError as error:
-            _show_error(form, error)
+        except ServiceError as error:
+            web.form_error(form, error)
         else:
             db.session.commit()
             flash(_("%(name)s is suspended.", name=member.display_name), "success")
@@ -315,8 +307,8 @@ def unsuspend(user_id: int):
     if form.validate_on_submit():
         try:
             services.unsuspend(current_user, member, form.reason.data)
-        except ModerationError as error:
-            _show_error(form, error)
+        except ServiceError as error:
+            web.form_error(form, error)
         else:
             db.session.commit()
             flash(_("The suspension of %(name)s has been lifted.", name=member.display_name),

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from forum.core import attachment_services as attachments
+from forum.core.errors import ServiceError
 from forum.core.markup import render_markdown
 from forum.core.visibility import can_see, visible_to
 from forum.extensions import db
@@ -18,15 +19,6 @@ from forum.places.models import City, Network, NetworkMember, Organisation, Proj
 PER_PAGE = 20
 # Words the URLs use next to slugs: a city or network called "new" would be unreachable.
 RESERVED_SLUGS = {"new", "edit"}
-
-
-class ValidationError(Exception):
-    """A rule involving other rows was broken; the view shows `message` next to `field`."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def slugify(text: str, max_length: int = 120) -> str:
@@ -39,10 +31,10 @@ def check_slug(model, slug: str, *, current=None, source: str = "") -> str:
     """The slug asked for (or made from `source`), refused if taken or reserved."""
     slug = slug or slugify(source)
     if not slug or slug in RESERVED_SLUGS:
-        raise ValidationError("slug", _("Choose another address name."))
+        raise ServiceError(_("Choose another address name."), field="slug")
     taken = db.session.scalar(select(model.id).where(model.slug == slug))
     if taken is not None and (current is None or taken != current.id):
-        raise ValidationError("slug", _("This address name is already in use."))
+        raise ServiceError(_("This address name is already in use."), field="slug")
     return slug
 
 
@@ -52,7 +44,7 @@ def check_url(field: str, value: str | None) -> str | None:
         return None
     parsed = urlparse(value.strip())
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ValidationError(field, _("Enter an address starting with http:// or https://."))
+        raise ServiceError(_("Enter an address starting with http:// or https://."), field=field)
     return value.strip()
 
 
@@ -258,17 +250,17 @@ def add_network_member(actor, network: Network, *, city: City | None = None,
     if city is None and city_id:
         city = db.session.get(City, city_id)
         if city is None:
-            raise ValidationError("city", _("Choose a city from the list."))
+            raise ServiceError(_("Choose a city from the list."), field="city")
     if organisation is None and organisation_name:
         organisation = organisation_named(organisation_name,
                                           organisation_kind or "public-administration")
     if (city is None) == (organisation is None):
-        raise ValidationError("city", _("Choose a city or name an organisation."))
+        raise ServiceError(_("Choose a city or name an organisation."), field="city")
     query = select(NetworkMember).where(NetworkMember.network_id == network.id)
     query = query.where(NetworkMember.city_id == city.id) if city else query.where(
         NetworkMember.organisation_id == organisation.id)
     if db.session.scalar(query) is not None:
-        raise ValidationError("city", _("This member is already in the network."))
+        raise ServiceError(_("This member is already in the network."), field="city")
     member = NetworkMember(network=network, city=city, organisation=organisation,
                            is_example=is_example)
     db.session.add(member)

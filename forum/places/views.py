@@ -6,7 +6,7 @@ from flask_login import current_user
 from forum.core import attachment_services as attachments
 from forum.core import web
 from forum.core.db import utcnow
-from forum.core.uploads import UploadError
+from forum.core.errors import ServiceError
 from forum.extensions import db
 from forum.places import services
 from forum.places.forms import (
@@ -54,7 +54,7 @@ def new_city():
     if form.validate_on_submit():
         try:
             city = services.create_city(current_user, form.data)
-        except services.ValidationError as error:
+        except ServiceError as error:
             db.session.rollback()
             web.form_error(form, error)
         else:
@@ -72,7 +72,7 @@ def edit_city(slug: str):
     if form.validate_on_submit():
         try:
             services.update_city(current_user, city, form.data)
-        except services.ValidationError as error:
+        except ServiceError as error:
             db.session.rollback()
             web.form_error(form, error)
         else:
@@ -106,7 +106,7 @@ def new_project(slug: str):
         try:
             project = services.create_project(current_user, city, form.data,
                                               form.attachments.data)
-        except (services.ValidationError, UploadError) as error:
+        except ServiceError as error:
             db.session.rollback()
             web.form_error(form, error)
         else:
@@ -126,7 +126,7 @@ def edit_project(slug: str, project_id: int):
     if form.validate_on_submit():
         try:
             services.update_project(current_user, project, form.data, form.attachments.data)
-        except (services.ValidationError, UploadError) as error:
+        except ServiceError as error:
             db.session.rollback()
             web.form_error(form, error)
         else:
@@ -184,7 +184,7 @@ def new_network():
     if form.validate_on_submit():
         try:
             network = services.create_network(current_user, form.data)
-        except services.ValidationError as error:
+        except ServiceError as error:
             db.session.rollback()
             web.form_error(form, error)
         else:
@@ -202,7 +202,7 @@ def edit_network(slug: str):
     if form.validate_on_submit():
         try:
             services.update_network(current_user, network, form.data)
-        except services.ValidationError as error:
+        except ServiceError as error:
             db.session.rollback()
             web.form_error(form, error)
         else:
@@ -236,7 +236,7 @@ def add_network_member(slug: str):
                 organisation_name=member_form.organisation_name.data or None,
                 organisation_kind=member_form.organisation_kind.data,
                 is_example=member_form.is_example.data)
-        except services.ValidationError as error:
+        except ServiceError as error:
             db.session.rollback()
             member_form.city.errors = [*member_form.city.errors, error.message]
         else:

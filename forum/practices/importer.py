@@ -197,7 +197,7 @@ def import_practices(text: str) -> list:
                 with db.session.begin_nested():
                     created.append(services.create_practice(author, data,
                                                             created_at=created_at))
-            except (ValueError, services.ValidationError) as error:
+            except ValueError as error:
                 problems.append(Problem(line, index, str(error)))
         if problems:
             raise ImportRefused(problems)

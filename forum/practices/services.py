@@ -16,6 +16,7 @@ from forum.accounts.models import User
 from forum.core import attachment_services as attachments
 from forum.core import visibility
 from forum.core.db import utcnow
+from forum.core.errors import BadFilter, ServiceError
 from forum.core.markup import render_markdown
 from forum.core.themes import THEMES
 from forum.core.visibility import can_see, visible_to
@@ -53,19 +54,6 @@ TARGETS = {
 }
 
 
-class ValidationError(Exception):
-    """A rule involving other rows was broken; the view shows `message` next to `field`."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-class UnknownFilter(ValueError):
-    """A filter value that names nothing: the view answers 400."""
-
-
 def _with_places(query):
     return query.options(joinedload(Practice.city), joinedload(Practice.organisation))
 
@@ -82,18 +70,18 @@ def practice_by_id(practice_id: int, viewer) -> Practice | None:
 
 
 def resolve_filters(kind=None, theme=None, city=None, status=None, language=None) -> dict:
-    """Filter values from the query string; a value that names nothing raises UnknownFilter."""
+    """Filter values from the query string; a value that names nothing raises BadFilter."""
     found = {}
     for name, value, known in (("kind", kind, KINDS), ("theme", theme, THEMES),
                                ("status", status, STATUSES), ("language", language, LANGUAGES)):
         if value:
             if value not in known:
-                raise UnknownFilter(name)
+                raise BadFilter(name)
             found[name] = value
     if city:
         found["city"] = db.session.scalar(select(City).where(City.slug == city))
         if found["city"] is None:
-            raise UnknownFilter("city")
+            raise BadFilter("city")
     return found
 
 
@@ -179,29 +167,29 @@ def _row(model, value, field: str, message):
         return value
     row = db.session.get(model, value)
     if row is None:
-        raise ValidationError(field, str(message))
+        raise ServiceError(str(message), field=field)
     return row
 
 
 def _check(data: dict) -> None:
     """The rules forms check too, for callers without a form (the importer, the seed)."""
     if not (data.get("title") or "").strip():
-        raise ValidationError("title", _("Give the practice a title."))
+        raise ServiceError(_("Give the practice a title."), field="title")
     if len(data["title"]) > 200:
-        raise ValidationError("title", _("The title can be at most 200 characters long."))
+        raise ServiceError(_("The title can be at most 200 characters long."), field="title")
     if len(data.get("summary") or "") > SUMMARY_MAX:
-        raise ValidationError("summary", _("The summary can be at most %(n)s characters long.",
-                                           n=SUMMARY_MAX))
+        raise ServiceError(_("The summary can be at most %(n)s characters long.",
+                                           n=SUMMARY_MAX), field="summary")
     if data.get("kind") not in KINDS:
-        raise ValidationError("kind", _("Choose whether you offer, seek or tell a story."))
+        raise ServiceError(_("Choose whether you offer, seek or tell a story."), field="kind")
     if data.get("language") not in LANGUAGES:
-        raise ValidationError("language", _("Choose the language of the text."))
+        raise ServiceError(_("Choose the language of the text."), field="language")
     if data.get("status", OPEN) not in STATUSES:
-        raise ValidationError("status", _("Choose a status from the list."))
+        raise ServiceError(_("Choose a status from the list."), field="status")
     unknown = [code for code in data.get("themes") or () if code not in THEMES]
     if unknown:
-        raise ValidationError("themes", _("Unknown theme: %(codes)s. Choose themes from the "
-                                          "list.", codes=", ".join(unknown)))
+        raise ServiceError(_("Unknown theme: %(codes)s. Choose themes from the "
+                                          "list.", codes=", ".join(unknown)), field="themes")
 
 
 def _set_practice(practice: Practice, data: dict) -> None:
@@ -228,12 +216,12 @@ def _set_related(actor, practice: Practice, related) -> None:
         return
     ids = list(dict.fromkeys(int(i) for i in related if int(i) != practice.id))
     if len(ids) > RELATED_MAX:
-        raise ValidationError("related", _("Link at most %(n)s practices.", n=RELATED_MAX))
+        raise ServiceError(_("Link at most %(n)s practices.", n=RELATED_MAX), field="related")
     found = {p.id: p for p in db.session.scalars(select(Practice).where(Practice.id.in_(ids)))}
     missing = [str(i) for i in ids if i not in found or not can_see(actor, found[i])]
     if missing:
-        raise ValidationError("related", _("There is no practice number %(ids)s.",
-                                           ids=", ".join(missing)))
+        raise ServiceError(_("There is no practice number %(ids)s.",
+                                           ids=", ".join(missing)), field="related")
     db.session.execute(PracticeLink.__table__.delete().where(
         PracticeLink.practice_id == practice.id))
     for related_id in ids:
@@ -351,12 +339,12 @@ def express_interest(user, practice: Practice, message: str, *,
     """Record the member's interest and tell the author; None if they had already said so."""
     message = (message or "").strip()
     if len(message) > MESSAGE_MAX:
-        raise ValidationError("message", _("The message can be at most %(n)s characters long.",
-                                           n=MESSAGE_MAX))
+        raise ServiceError(_("The message can be at most %(n)s characters long.",
+                                           n=MESSAGE_MAX), field="message")
     if practice.author_id == user.id:
-        raise ValidationError("message", _("This is your own practice."))
+        raise ServiceError(_("This is your own practice."), field="message")
     if practice.status == CLOSED:
-        raise ValidationError("message", _("This practice is closed."))
+        raise ServiceError(_("This practice is closed."), field="message")
     if interest_of(user, practice) is not None:
         return None
     interest = PracticeInterest(practice_id=practice.id, user_id=user.id, message=message,
@@ -422,13 +410,13 @@ def mark_matched(actor, practice: Practice, answer_practice_id: int | None,
                  answer_user_id: int | None) -> Practice:
     """Status matched, naming the practice or the member (or both) that answered it."""
     if not answer_practice_id and not answer_user_id:
-        raise ValidationError("answer_practice",
-                              _("Name the practice or the member that answered it."))
+        raise ServiceError(_("Name the practice or the member that answered it."),
+                           field="answer_practice")
     answer = None
     if answer_practice_id:
         answer = db.session.get(Practice, answer_practice_id)
         if answer is None or answer.id == practice.id or not can_see(actor, answer):
-            raise ValidationError("answer_practice", _("Choose a practice from the list."))
+            raise ServiceError(_("Choose a practice from the list."), field="answer_practice")
     member = None
     if answer_user_id:
         member = db.session.get(User, answer_user_id)
@@ -436,7 +424,7 @@ def mark_matched(actor, practice: Practice, answer_practice_id: int | None,
             PracticeInterest.practice_id == practice.id,
             PracticeInterest.user_id == member.id)) is not None
         if not came_forward:
-            raise ValidationError("answer_user", _("Choose a member from the list."))
+            raise ServiceError(_("Choose a member from the list."), field="answer_user")
     previous = practice.matched_practice
     practice.status = MATCHED
     practice.matched_practice = answer

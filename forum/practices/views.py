@@ -5,8 +5,8 @@ from flask_login import current_user
 
 from forum.core import attachment_services as attachments
 from forum.core import web
+from forum.core.errors import BadFilter, ServiceError
 from forum.core.themes import THEMES
-from forum.core.uploads import UploadError
 from forum.extensions import db, login_manager
 from forum.practices import permissions, services
 from forum.practices.forms import InterestForm, MatchedForm, PracticeForm
@@ -27,7 +27,7 @@ def index():
     q = (request.args.get("q") or "").strip()[:300]
     try:
         filters = services.resolve_filters(**chosen)
-    except services.UnknownFilter:
+    except BadFilter:
         abort(400)
     practices = services.list_practices(current_user, web.page_arg(), q=q or None, **filters)
     return render_template("practices/index.html", practices=practices, chosen=chosen, q=q,
@@ -80,7 +80,7 @@ def _save(form, practice=None):
         else:
             services.update_practice(current_user, practice, form.service_data(),
                                      form.attachments.data)
-    except (services.ValidationError, UploadError) as error:
+    except ServiceError as error:
         db.session.rollback()
         web.form_error(form, error)
         return None
@@ -147,7 +147,7 @@ def interest(practice_id: int):
     if form.validate_on_submit():
         try:
             done = services.express_interest(current_user, practice, form.message.data)
-        except services.ValidationError as error:
+        except ServiceError as error:
             db.session.rollback()
             web.form_error(form, error)
         else:
@@ -183,7 +183,7 @@ def matched(practice_id: int):
         try:
             services.mark_matched(current_user, practice, form.answer_practice.data,
                                   form.answer_user.data)
-        except services.ValidationError as error:
+        except ServiceError as error:
             db.session.rollback()
             web.form_error(form, error)
         else:

@@ -11,11 +11,12 @@ from forum.accounts import services as accounts
 from forum.accounts.models import User
 from forum.core import attachment_services as attachments
 from forum.core.db import utcnow
+from forum.core.errors import BadFilter, ServiceError
 from forum.core.markup import render_markdown
 from forum.core.visibility import can_see, visible_to
 from forum.extensions import db
 from forum.places.models import City, Network
-from forum.places.services import ValidationError, check_slug, check_url
+from forum.places.services import check_slug, check_url
 from forum.twinnings.models import (
     CITY_ROLES,
     STATUSES,
@@ -45,24 +46,20 @@ def twinning_by_slug(slug: str, viewer) -> Twinning | None:
 # --- lists --------------------------------------------------------------------------------
 
 
-class UnknownFilter(ValueError):
-    """A filter value that names nothing: the view answers 400."""
-
-
 def resolve_filters(city: str | None, network: str | None, status: str | None) -> dict:
     """Filter values from the query string, turned into rows; unknown ones raise."""
     found = {}
     if city:
         found["city"] = db.session.scalar(select(City).where(City.slug == city))
         if found["city"] is None:
-            raise UnknownFilter("city")
+            raise BadFilter("city")
     if network:
         found["network"] = db.session.scalar(select(Network).where(Network.slug == network))
         if found["network"] is None:
-            raise UnknownFilter("network")
+            raise BadFilter("network")
     if status:
         if status not in STATUSES:
-            raise UnknownFilter("status")
+            raise BadFilter("status")
         found["status"] = status
     return found
 
@@ -125,19 +122,19 @@ def _city_rows(entries) -> list[tuple[City, str]]:
         if not isinstance(city, City):
             city = db.session.get(City, city)
             if city is None:
-                raise ValidationError("cities", _("Choose the cities from the list."))
+                raise ServiceError(_("Choose the cities from the list."), field="cities")
         if entry.get("role") not in CITY_ROLES:
-            raise ValidationError("cities", _("Choose a role for each city."))
+            raise ServiceError(_("Choose a role for each city."), field="cities")
         rows.append((city, entry["role"]))
     ids = [city.id for city, _role in rows]
     roles = {role for _city, role in rows}
     if len(set(ids)) != len(ids):
-        raise ValidationError("cities", _("Each city can appear only once."))
+        raise ServiceError(_("Each city can appear only once."), field="cities")
     if len(rows) < 2:
-        raise ValidationError("cities", _("A twinning links at least two cities."))
+        raise ServiceError(_("A twinning links at least two cities."), field="cities")
     if not {"transferring", "beneficiary"} <= roles:
-        raise ValidationError("cities", _("Give at least one transferring city and one "
-                                          "beneficiary city."))
+        raise ServiceError(_("Give at least one transferring city and one "
+                                          "beneficiary city."), field="cities")
     return rows
 
 
@@ -148,7 +145,7 @@ def _network(value) -> Network | None:
         return value
     network = db.session.get(Network, value)
     if network is None:
-        raise ValidationError("network", _("Choose a network from the list."))
+        raise ServiceError(_("Choose a network from the list."), field="network")
     return network
 
 
@@ -315,7 +312,7 @@ def _set_event(event: Event, data: dict) -> None:
     event.starts_at = rome_to_utc(data["starts_at"])
     event.ends_at = rome_to_utc(data["ends_at"])
     if event.ends_at < event.starts_at:
-        raise ValidationError("ends_at", _("The end cannot come before the start."))
+        raise ServiceError(_("The end cannot come before the start."), field="ends_at")
 
 
 def create_event(actor, space, data: dict) -> Event:

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from forum.core import attachment_services as attachments
 from forum.core import web
 from forum.core.db import utcnow
-from forum.core.uploads import UploadError
+from forum.core.errors import BadFilter, ServiceError
 from forum.extensions import db, login_manager
 from forum.places import services as places
 from forum.places.forms import initial_data
@@ -30,7 +30,7 @@ def index():
     chosen = {key: request.args.get(key) or None for key in ("city", "network", "status")}
     try:
         filters = services.resolve_filters(**chosen)
-    except services.UnknownFilter:
+    except BadFilter:
         abort(400)
     return render_template("twinnings/index.html", chosen=chosen, statuses=STATUSES,
                            twinnings=services.list_twinnings(current_user, web.page_arg(),
@@ -101,7 +101,7 @@ def create():
         try:
             twinning = services.create_twinning(current_user, _twinning_data(form),
                                                 form.attachments.data)
-        except (places.ValidationError, UploadError) as error:
+        except ServiceError as error:
             db.session.rollback()
             web.form_error(form, error)
         else:
@@ -124,7 +124,7 @@ def edit(slug: str):
         try:
             services.update_twinning(current_user, twinning, _twinning_data(form),
                                      form.attachments.data)
-        except (places.ValidationError, UploadError) as error:
+        except ServiceError as error:
             db.session.rollback()
             web.form_error(form, error)
         else:
@@ -152,7 +152,7 @@ def _create_event(space):
     if form.validate_on_submit():
         try:
             services.create_event(current_user, space, form.data)
-        except places.ValidationError as error:
+        except ServiceError as error:
             db.session.rollback()
             web.form_error(form, error)
         else:
@@ -185,7 +185,7 @@ def edit_event(event_id: int):
     if form.validate_on_submit():
         try:
             services.update_event(current_user, event, form.data)
-        except places.ValidationError as error:
+        except ServiceError as error:
             db.session.rollback()
             web.form_error(form, error)
         else:

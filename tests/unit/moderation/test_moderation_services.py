@@ -7,6 +7,7 @@ from sqlalchemy import select
 from forum.accounts.models import User
 from forum.accounts.services import create_user
 from forum.core.db import utcnow
+from forum.core.errors import ServiceError
 from forum.discussions import services as discussions
 from forum.discussions.models import Post
 from forum.extensions import db
@@ -97,14 +98,14 @@ def test_report_rules(ctx, space):
     author = member("author")
     reporter = member("reporter")
     discussion = discussions.start_discussion(author, space, "t", "body")
-    with pytest.raises(services.ModerationError):
+    with pytest.raises(ServiceError):
         services.report(author, "discussion", discussion, "spam")
-    with pytest.raises(services.ModerationError) as error:
+    with pytest.raises(ServiceError) as error:
         services.report(reporter, "discussion", discussion, "boring")
     assert error.value.field == "reason"
     first = services.report(reporter, "discussion", discussion, "spam", "  note ")
     assert first.note == "note" and first.reported_user_id == author.id
-    with pytest.raises(services.ModerationError):
+    with pytest.raises(ServiceError):
         services.report(reporter, "discussion", discussion, "other")
     services.dismiss(member("staff", role="staff"), "discussion", discussion)
     # Closed: the same member may report it again.
@@ -116,7 +117,7 @@ def test_hide_needs_a_reason_and_who_may_suspend_whom(ctx, space):
     admin = member("admin", role="admin")
     author = member("author")
     discussion = discussions.start_discussion(author, space, "t", "body")
-    with pytest.raises(services.ModerationError):
+    with pytest.raises(ServiceError):
         services.hide(staff, "discussion", discussion, "  ")
     assert permissions.can_suspend(staff, author)
     assert not permissions.can_suspend(staff, member("other", role="staff"))
@@ -137,7 +138,7 @@ def test_suspension_ends_sessions_and_records_the_end(ctx):
     assert line.detail == f"until={until.date().isoformat()}" and line.target_user_id == bob.id
     services.suspend(staff, bob, None, "again")
     assert services.is_indefinite(bob.suspended_until)
-    with pytest.raises(services.ModerationError):
+    with pytest.raises(ServiceError):
         services.suspend(staff, bob, 0, "zero days")
 
 

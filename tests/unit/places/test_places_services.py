@@ -7,10 +7,10 @@ import pytest
 from werkzeug.datastructures import FileStorage
 
 from forum.core import attachment_services as attachments
+from forum.core.errors import ServiceError
 from forum.core.uploads import UploadError
 from forum.places import services
 from forum.places.forms import HttpUrl
-from forum.places.services import ValidationError
 
 
 def test_slugify_handles_accents_and_punctuation():
@@ -19,7 +19,7 @@ def test_slugify_handles_accents_and_punctuation():
 
 def test_city_slug_must_be_free(ctx):
     services.create_city(None, {"name": "Lecce"})
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ServiceError) as error:
         services.create_city(None, {"name": "Lecce"})
     assert error.value.field == "slug"
 
@@ -49,7 +49,7 @@ def test_network_members_are_unique(ctx):
     network = services.create_network(None, {"name": "DigiPlace"})
     city = services.create_city(None, {"name": "Pavia"})
     services.add_network_member(None, network, city=city, is_example=True)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         services.add_network_member(None, network, city_id=city.id)
     member = services.add_network_member(None, network, organisation_name="CNR",
                                          organisation_kind="university-research")

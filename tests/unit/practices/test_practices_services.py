@@ -3,6 +3,7 @@ import pytest
 
 from forum.accounts import services as accounts
 from forum.accounts.services import create_user
+from forum.core.errors import ServiceError
 from forum.practices import services
 from forum.practices.models import PracticeInterest
 from tests.practice_data import public_administration
@@ -58,9 +59,9 @@ def test_interest_in_a_seek_offers_help_and_does_not_count_as_asking(ctx, outbox
 def test_own_practice_and_long_messages_are_refused(ctx):
     author = _member("autrice")
     offer = _practice(author)
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ServiceError):
         services.express_interest(author, offer, "")
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ServiceError):
         services.express_interest(_member("altra"), offer, "x" * 1001)
 
 
