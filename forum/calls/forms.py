@@ -21,7 +21,7 @@ from wtforms.validators import (
 )
 
 from forum.calls.models import APPLICANTS, LEVELS
-from forum.places.forms import MultiCheckboxField, strip, themes_field, url_field
+from forum.core.forms import MultiCheckboxField, strip, themes_field, url_field
 
 NEGATIVE = _l("An amount cannot be negative.")
 

@@ -33,10 +33,10 @@ from forum.core import attachment_services as attachments
 from forum.core import web
 from forum.core.db import utcnow
 from forum.core.errors import BadFilter, ServiceError
+from forum.core.forms import initial_data
 from forum.core.i18n import current_language, format_day
 from forum.core.themes import THEMES
 from forum.extensions import db, login_manager
-from forum.places.forms import initial_data
 
 bp = Blueprint("calls", __name__)
 web.accept_uploads(bp, {"calls.create", "calls.edit"})

@@ -7,6 +7,7 @@ from forum.core import attachment_services as attachments
 from forum.core import web
 from forum.core.db import utcnow
 from forum.core.errors import ServiceError
+from forum.core.forms import initial_data
 from forum.extensions import db
 from forum.places import services
 from forum.places.forms import (
@@ -15,7 +16,6 @@ from forum.places.forms import (
     NetworkMemberForm,
     NewsForm,
     ProjectForm,
-    initial_data,
 )
 from forum.places.models import PROJECT_STATUSES, NetworkMember
 from forum.places.permissions import can_curate, curators_only

@@ -7,8 +7,8 @@ from flask_wtf.file import MultipleFileField
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from forum.core.forms import MultiCheckboxField, strip
 from forum.core.themes import THEMES, theme_choices
-from forum.places.forms import MultiCheckboxField, strip
 from forum.practices.models import KINDS, LANGUAGES, MESSAGE_MAX, STATUSES, SUMMARY_MAX
 
 RELATED_REFERENCE = re.compile(r"(?:/practices/)?(\d+)/?$")

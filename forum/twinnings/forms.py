@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from forum.places.forms import EndNotBeforeStart, slug_field, strip, themes_field, url_field
+from forum.core.forms import EndNotBeforeStart, slug_field, strip, themes_field, url_field
 from forum.twinnings.models import CITY_ROLES, STATUSES
 
 # Empty rows are ignored: staff fill as many cities as the twinning has, without script.

@@ -8,9 +8,9 @@ from werkzeug.datastructures import FileStorage
 
 from forum.core import attachment_services as attachments
 from forum.core.errors import ServiceError
+from forum.core.forms import HttpUrl
 from forum.core.uploads import UploadError
 from forum.places import services
-from forum.places.forms import HttpUrl
 
 
 def test_slugify_handles_accents_and_punctuation():
