@@ -88,6 +88,9 @@ def register_blueprints(app: Flask) -> None:
     from forum.accounts.twofactor import bp as twofactor
 
     app.register_blueprint(twofactor)
+    from forum.opendata.views import bp as opendata
+
+    app.register_blueprint(opendata)
 
 
 def register_jinja(app: Flask) -> None:
@@ -106,6 +109,9 @@ def register_hooks(app: Flask) -> None:
     from forum.search.hooks import install as install_search_hooks
 
     install_search_hooks()
+    from forum.opendata.versions import install as install_opendata_hooks
+
+    install_opendata_hooks()
 
 
 def register_cli(app: Flask) -> None:

@@ -56,6 +56,12 @@ class DefaultConfig:
     FORUM_MEMBERS_PER_PAGE = 20
     FORUM_BASE_URL = "http://127.0.0.1:5000"
     FORUM_CONTACT_EMAIL = None
+    # Open data: who publishes the catalog (with its code in the national IPA index, if a
+    # public body) and under which licence (AgID's default for public data).
+    FORUM_OPENDATA_PUBLISHER_NAME = "Gemellaggi"
+    FORUM_OPENDATA_IPA_CODE = ""
+    FORUM_OPENDATA_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
+    FORUM_OPENDATA_LICENSE_NAME = "Creative Commons Attribuzione 4.0 Internazionale (CC BY 4.0)"
     FORUM_AUTOHIDE_REPORTS = 3
     FORUM_HOLD_FIRST_POST = False
     FORUM_RATELIMIT_REPORT = "20 per hour"
@@ -96,6 +102,10 @@ ENV_SETTINGS = {
     "FORUM_DEFAULT_LOCALE": str,
     "FORUM_BASE_URL": str,
     "FORUM_CONTACT_EMAIL": str,
+    "FORUM_OPENDATA_PUBLISHER_NAME": str,
+    "FORUM_OPENDATA_IPA_CODE": str,
+    "FORUM_OPENDATA_LICENSE_URL": str,
+    "FORUM_OPENDATA_LICENSE_NAME": str,
     "FORUM_AUTOHIDE_REPORTS": int,
     "FORUM_HOLD_FIRST_POST": lambda v: v.lower() in ("1", "true", "yes"),
     "FORUM_NEW_MEMBER_POSTS_PER_HOUR": int,

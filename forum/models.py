@@ -6,6 +6,7 @@ from forum.core.attachments import Attachment
 from forum.discussions.models import Discussion, Post
 from forum.moderation.models import ModerationAction, Report
 from forum.notifications.models import OutboxMessage
+from forum.opendata.models import DatasetVersion
 from forum.places.models import City, Network, NetworkMember, Organisation, Project, ProjectNews
 from forum.practices.models import Practice, PracticeInterest, PracticeLink
 from forum.search.models import SearchPending
@@ -13,7 +14,8 @@ from forum.twinnings.models import Event, Twinning, TwinningCity, TwinningPartic
 
 __all__ = [
     "Call", "CallAlert", "CallFollow", "CallReminder", "CallSavedSearch",
-    "Attachment", "City", "Discussion", "Event", "Network", "NetworkMember", "Organisation",
+    "Attachment", "City", "DatasetVersion", "Discussion", "Event", "Network", "NetworkMember",
+    "Organisation",
     "ModerationAction", "OutboxMessage", "Post", "Practice", "PracticeInterest", "PracticeLink",
     "Project",
     "ProjectNews", "RecoveryCode", "Report", "RoleChange", "SearchPending", "Twinning",

@@ -129,6 +129,7 @@ class ProfileForm(OrganisationFields, FlaskForm):
         ("", _l("As chosen on the site")), ("it", "Italiano"), ("en", "English"),
     ])
     listed = BooleanField(_l("List my profile in the members directory and in search"))
+    opendata_named = BooleanField(_l("Name me as the author of my practices in the open data"))
     avatar = FileField(_l("Picture (PNG, JPEG or WebP)"))
     remove_avatar = BooleanField(_l("Remove my picture"))
 

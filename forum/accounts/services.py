@@ -347,7 +347,7 @@ def update_profile(user: User, *, full_name: str, profession: str | None,
                    organisation_id: int | None, new_organisation: str | None,
                    organisation_kind: str | None, city_id: int | None, bio: str | None,
                    preferred_language: str | None, listed: bool, avatar=None,
-                   remove_avatar: bool = False) -> None:
+                   remove_avatar: bool = False, opendata_named: bool = True) -> None:
     """Save the profile form; the avatar is handled last so a refused field leaves no file."""
     organisation = resolve_organisation(organisation_id, new_organisation, organisation_kind)
     city = resolve_city(city_id)
@@ -357,6 +357,7 @@ def update_profile(user: User, *, full_name: str, profession: str | None,
     set_profile(user, full_name=full_name.strip(), profession=(profession or "").strip() or None,
                 organisation=organisation, city=city, bio=(bio or "").strip() or None,
                 preferred_language=preferred_language, listed=bool(listed))
+    user.opendata_named = bool(opendata_named)
     if new_avatar or remove_avatar:
         uploads.remove_after_commit(AVATAR_FOLDER, user.avatar_filename)
         user.avatar_filename = (
@@ -514,6 +515,7 @@ def _export_account(user: User) -> tuple[str, dict]:
         "preferred_language": user.preferred_language,
         "role": user.role,
         "listed": user.listed,
+        "opendata_named": user.opendata_named,
         "has_avatar": bool(user.avatar_filename),
         "joined_at": _iso(user.joined_at),
         "last_login_at": _iso(user.last_login_at),

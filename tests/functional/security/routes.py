@@ -453,6 +453,21 @@ ROWS += [
     Row("twofactor.turn_off", "POST", none, signed_in(302)),
 ]
 
+# --- open data: public content for everyone, signed in or not -----------------------------
+ROWS += [
+    Row("opendata.index", "GET", none, PUBLIC),
+    Row("opendata.catalog", "GET", lambda w: {"fmt": "jsonld"}, PUBLIC),
+    Row("opendata.catalog", "GET", lambda w: {"fmt": "ttl"}, PUBLIC, case="turtle"),
+    Row("opendata.download", "GET", lambda w: {"name": "practices", "fmt": "csv"}, PUBLIC),
+    Row("opendata.download", "GET",
+        lambda w: {"name": "twinnings", "fmt": "json", "page": 1}, PUBLIC, case="page"),
+    Row("opendata.download", "GET", lambda w: {"name": "nonsense", "fmt": "csv"},
+        everyone(404), case="unknown"),
+    Row("opendata.download", "GET",
+        lambda w: {"name": "calls", "fmt": "json", "per_page": "0", "page": 1}, everyone(400),
+        case="bad-page-size"),
+]
+
 # Served by Flask itself; not an application route.
 SKIPPED_ENDPOINTS = {"static"}
 
