@@ -6,7 +6,7 @@ pagination), so a dataset of any size streams in bounded memory on every databas
 
 Only published content leaves the site (`core/visibility.PUBLISHED`, the state `can_see`
 shows to a visitor), and people only by the public name they chose, when they are listed in
-the directory and did not opt out (`permissions.may_name_member`).
+the directory and did not opt out (`permissions.may_name`).
 """
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,7 +24,7 @@ from forum.core.db import utcnow
 from forum.core.themes import THEMES
 from forum.core.visibility import PUBLISHED
 from forum.extensions import db
-from forum.opendata.permissions import ANONYMOUS_AUTHOR, may_name_member
+from forum.opendata.permissions import ANONYMOUS_AUTHOR, may_name
 from forum.places.models import (
     ORGANISATION_KINDS,
     PROJECT_STATUSES,
@@ -163,9 +163,14 @@ TWINNINGS = Dataset(
 # --- practices -------------------------------------------------------------------------------
 
 def _practices_query() -> Select:
+    # Plain columns, not entities: the largest dataset streams without ORM bookkeeping.
     twinning = aliased(Twinning)
-    return (select(Practice, City.slug, Organisation.name, Organisation.kind, twinning.slug,
-                   User)
+    return (select(Practice.id, Practice.kind, Practice.title, Practice.summary,
+                   Practice.status, Practice.language, Practice.themes, City.slug,
+                   Organisation.name, Organisation.kind, twinning.slug, User.full_name,
+                   User.username, User.listed, User.deleted_at, User.opendata_named,
+                   Practice.interest_count, Practice.adopter_count, Practice.created_at,
+                   Practice.updated_at, Practice.is_example)
             .outerjoin(City, City.id == Practice.city_id)
             .outerjoin(Organisation, Organisation.id == Practice.organisation_id)
             .outerjoin(twinning, (twinning.id == Practice.twinning_id)
@@ -176,21 +181,21 @@ def _practices_query() -> Select:
 
 def _practice_rows(batch: list, session: Session) -> list[dict]:
     rows = []
-    for practice, city, organisation, organisation_kind, twinning, author in batch:
+    for (id_, kind, title, summary, status, language, themes, city, organisation,
+         organisation_kind, twinning, full_name, username, listed, deleted_at, named,
+         interested, adopters, created_at, updated_at, example) in batch:
+        named = may_name(listed, deleted_at, named) if username else False
         rows.append({
-            "id": practice.id, "kind": practice.kind, "title": practice.title,
-            "summary": practice.summary or "",
+            "id": id_, "kind": kind, "title": title, "summary": summary or "",
             # A story tells what happened: it has no status of its own.
-            "status": "" if practice.kind == STORY else practice.status,
-            "language": practice.language, "themes": _codes(practice.themes),
+            "status": "" if kind == STORY else status,
+            "language": language, "themes": _codes(themes),
             "city": city or "", "organisation": organisation or "",
             "organisation_kind": organisation_kind or "", "twinning": twinning or "",
-            "author": author.display_name if may_name_member(author) else ANONYMOUS_AUTHOR,
-            "interested": practice.interest_count, "adopters": practice.adopter_count,
-            "created_at": _iso(practice.created_at),
-            "updated_at": _iso(practice.updated_at or practice.created_at),
-            "url": ("practices.show", {"practice_id": practice.id}),
-            "example": practice.is_example,
+            "author": (full_name or username) if named else ANONYMOUS_AUTHOR,
+            "interested": interested, "adopters": adopters,
+            "created_at": _iso(created_at), "updated_at": _iso(updated_at or created_at),
+            "url": ("practices.show", {"practice_id": id_}), "example": example,
         })
     return rows
 
@@ -428,7 +433,7 @@ def get(name: str) -> Dataset | None:
 
 
 def count(dataset: Dataset) -> int:
-    rows = dataset.query().order_by(None).subquery()
+    rows = dataset.query().subquery()
     return db.session.scalar(select(func.count()).select_from(rows)) or 0
 
 
@@ -439,12 +444,13 @@ def iter_rows(dataset: Dataset, session: Session, offset: int = 0,
     The session is the stream's own: a file is sent after the view has returned, outside the
     request's context and its session."""
     key = dataset.model.id
+    base = dataset.query().order_by(key)
     last_id = None
     remaining = limit
     first = True
     while remaining is None or remaining > 0:
         size = BATCH if remaining is None else min(BATCH, remaining)
-        query = dataset.query().order_by(key).limit(size)
+        query = base.limit(size)
         if first and offset:
             query = query.offset(offset)
         elif last_id is not None:
@@ -453,7 +459,8 @@ def iter_rows(dataset: Dataset, session: Session, offset: int = 0,
         first = False
         if not batch:
             return
-        last_id = batch[-1][0].id
+        last = batch[-1][0]  # each query's first column is the row's entity or its id
+        last_id = getattr(last, "id", last)
         yield from dataset.to_rows(batch, session)
         # Rows already sent are not needed again: keep the stream's identity map small.
         session.expunge_all()

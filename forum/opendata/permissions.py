@@ -4,7 +4,7 @@
 ANONYMOUS_AUTHOR = "member"
 
 
-def may_name_member(user) -> bool:
+def may_name(listed: bool, deleted_at, named: bool) -> bool:
     """Only members listed in the directory who did not opt out, and never a former member."""
-    return bool(user is not None and user.listed and not user.deleted_at
-                and user.opendata_named)
+    return bool(listed and deleted_at is None and named)
+
