@@ -6,6 +6,8 @@ FLASK := $(BIN)/flask --app forum
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The site builds its links from these (FORUM_BASE_URL defaults to http://HOST:PORT).
+export HOST PORT
 # xdist workers: CI's machine has 2 cores.
 WORKERS ?= auto
 

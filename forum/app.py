@@ -33,6 +33,12 @@ def configure(app: Flask, test_config: dict | None) -> None:
     else:
         app.config.update(test_config)
     settings.finalise(app.config, app.instance_path)
+    proxies = app.config["FORUM_TRUSTED_PROXIES"]
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Only as many X-Forwarded-* hops as there are proxies of ours: the rest are forgeable.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

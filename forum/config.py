@@ -2,6 +2,7 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -54,7 +55,10 @@ class DefaultConfig:
     FORUM_TOKEN_MAX_AGE = 2 * 24 * 3600
     FORUM_RESET_MAX_AGE = 3600
     FORUM_MEMBERS_PER_PAGE = 20
-    FORUM_BASE_URL = "http://127.0.0.1:5000"
+    # None: the address `make run` serves (HOST and PORT); required in production.
+    FORUM_BASE_URL = None
+    # Proxies in front of the site whose X-Forwarded-For/-Proto/-Host are believed (ProxyFix).
+    FORUM_TRUSTED_PROXIES = 0
     FORUM_CONTACT_EMAIL = None
     # Open data: who publishes the catalog (with its code in the national IPA index, if a
     # public body) and under which licence (AgID's default for public data).
@@ -101,6 +105,7 @@ ENV_SETTINGS = {
     "FORUM_MAX_UPLOAD_MB": int,
     "FORUM_DEFAULT_LOCALE": str,
     "FORUM_BASE_URL": str,
+    "FORUM_TRUSTED_PROXIES": int,
     "FORUM_CONTACT_EMAIL": str,
     "FORUM_OPENDATA_PUBLISHER_NAME": str,
     "FORUM_OPENDATA_IPA_CODE": str,
@@ -171,9 +176,40 @@ def finalise(config, instance_path: str) -> None:
     config["FORUM_UPLOAD_DIR"] = config["FORUM_UPLOAD_DIR"] or str(instance / "uploads")
     config["FORUM_SEARCH_INDEX_DIR"] = config["FORUM_SEARCH_INDEX_DIR"] or str(instance / "index")
     config["MAX_CONTENT_LENGTH"] = config["FORUM_MAX_UPLOAD_MB"] * 1024 * 1024
+    _site_address(config, env)
     if env == "production":
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
+
+
+def development_base_url(environ=os.environ) -> str:
+    """The address `make run` serves: its HOST and PORT (a wildcard host is reached locally)."""
+    host = environ.get("HOST") or "127.0.0.1"
+    if host in ("0.0.0.0", "::", "[::]"):
+        host = "127.0.0.1"
+    return f"http://{host}:{environ.get('PORT') or 5000}"
+
+
+def _site_address(config, env: str) -> None:
+    """FORUM_BASE_URL checked; in production the only Host the site answers to."""
+    base = config.get("FORUM_BASE_URL")
+    if not base:
+        if env == "production":
+            raise ConfigError("FORUM_BASE_URL must be set when FORUM_ENV=production "
+                              "(the public address, e.g. https://gemellaggi.example.org).")
+        base = development_base_url()
+    parsed = urlsplit(base)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname or parsed.query \
+            or parsed.fragment:
+        raise ConfigError(f"FORUM_BASE_URL={base!r} is not an http(s) address "
+                          "such as https://gemellaggi.example.org.")
+    config["FORUM_BASE_URL"] = base.rstrip("/")
+    if config.get("FORUM_TRUSTED_PROXIES", 0) < 0:
+        raise ConfigError("FORUM_TRUSTED_PROXIES must be 0 or more.")
+    # Behind the configured address only: a request for any other Host gets a 400, so nothing
+    # the site builds can carry a name an attacker chose.
+    if env == "production" and config.get("TRUSTED_HOSTS") is None:
+        config["TRUSTED_HOSTS"] = [parsed.hostname]
 
 
 def _development_secret(instance: Path) -> str:

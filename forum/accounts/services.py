@@ -3,7 +3,7 @@ import functools
 import re
 from collections.abc import Callable
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,6 +17,7 @@ from forum.core import uploads
 from forum.core.db import utcnow
 from forum.core.errors import ServiceError
 from forum.core.markup import render_markdown
+from forum.core.urls import site_url
 from forum.extensions import db
 from forum.notifications.services import queue_mail
 from forum.places.models import ORGANISATION_KINDS, City, Organisation
@@ -246,7 +247,7 @@ def _hours(seconds: int) -> int:
 
 def send_confirmation(user: User, language: str | None = None) -> None:
     token = tokens.make_token(tokens.CONFIRM, {"id": user.id, "email": user.email})
-    link = url_for("accounts.confirm", token=token, _external=True)
+    link = site_url("accounts.confirm", token=token)
     _send(user.email, _mail_language(user, language), _l("Confirm your e-mail address"),
           "confirm.txt", user=user, link=link,
           hours=_hours(current_app.config["FORUM_TOKEN_MAX_AGE"]))
@@ -276,8 +277,7 @@ def request_password_reset(email: str, language: str | None = None) -> None:
     if user is None or not user.email:
         return
     data = {"id": user.id, "pw": tokens.password_fingerprint(user.password_hash)}
-    link = url_for("accounts.reset_password", token=tokens.make_token(tokens.RESET, data),
-                   _external=True)
+    link = site_url("accounts.reset_password", token=tokens.make_token(tokens.RESET, data))
     _send(user.email, _mail_language(user, language), _l("Choose a new password"), "reset.txt",
           user=user, link=link, hours=_hours(current_app.config["FORUM_RESET_MAX_AGE"]))
 
@@ -312,7 +312,7 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
         raise ServiceError(_("An account with this e-mail address already exists."), field="email")
     user.pending_email = new_email
     token = tokens.make_token(tokens.CHANGE_EMAIL, {"id": user.id, "email": new_email})
-    link = url_for("accounts.confirm_email", token=token, _external=True)
+    link = site_url("accounts.confirm_email", token=token)
     language = _mail_language(user)
     hours = _hours(current_app.config["FORUM_TOKEN_MAX_AGE"])
     _send(new_email, language, _l("Confirm your new e-mail address"), "email_change.txt",

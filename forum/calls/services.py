@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -39,6 +39,7 @@ from forum.core.db import utcnow
 from forum.core.errors import BadFilter, ServiceError
 from forum.core.markup import render_markdown
 from forum.core.themes import THEMES
+from forum.core.urls import site_url
 from forum.core.visibility import HIDDEN, PENDING, PUBLISHED, can_see, visible_to
 from forum.extensions import db
 from forum.notifications.services import queue_mail
@@ -590,11 +591,7 @@ def _language(user: User) -> str:
 
 
 def _absolute(endpoint: str, **values) -> str:
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    # From the command line (reminders, seed-demo): the public address of the site.
-    with current_app.test_request_context(base_url=current_app.config["FORUM_BASE_URL"]):
-        return url_for(endpoint, _external=True, **values)
+    return site_url(endpoint, **values)
 
 
 def _mail_reminder(user: User, call: Call, follow_row: CallFollow, threshold: int,

@@ -36,6 +36,7 @@ from forum.core.errors import BadFilter, ServiceError
 from forum.core.forms import initial_data
 from forum.core.i18n import current_language, format_day
 from forum.core.themes import THEMES
+from forum.core.urls import site_url
 from forum.extensions import db, login_manager
 
 bp = Blueprint("calls", __name__)
@@ -193,7 +194,7 @@ def _ics(data: bytes, filename: str) -> Response:
 @bp.get("/calls.ics")
 def calendar():
     calls = services.calendar_calls(current_user)
-    entries = [(call, url_for(".show", call_id=call.id, _external=True)) for call in calls]
+    entries = [(call, site_url(".show", call_id=call.id)) for call in calls]
     return _ics(ical.calendar(entries, _("Gemellaggi: deadlines of calls for funding")),
                 "calls.ics")
 
@@ -201,18 +202,18 @@ def calendar():
 @bp.get("/calls/<int:call_id>.ics")
 def call_calendar(call_id: int):
     call = _visible_call(call_id)
-    entry = (call, url_for(".show", call_id=call.id, _external=True))
+    entry = (call, site_url(".show", call_id=call.id))
     return _ics(ical.calendar([entry], call.title), f"call-{call.id}.ics")
 
 
 @bp.get("/feeds/calls.atom")
 def feed():
     calls = services.newly_published(current_user)
-    entries = [(call, url_for(".show", call_id=call.id, _external=True), _feed_line(call))
+    entries = [(call, site_url(".show", call_id=call.id), _feed_line(call))
                for call in calls]
     body = feeds.atom(title=_("Gemellaggi: new calls for funding"),
-                      feed_url=url_for(".feed", _external=True),
-                      site_url=url_for(".index", _external=True), author="Gemellaggi",
+                      feed_url=site_url(".feed"),
+                      site_url=site_url(".index"), author="Gemellaggi",
                       entries=entries, fallback_updated=utcnow())
     return Response(body, mimetype="application/atom+xml")
 

@@ -4,7 +4,7 @@ import logging
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,9 @@ def render_error(error: HTTPException):
     if code >= 500:
         return render_internal(error)
     title, text = MESSAGES.get(code, GENERIC)
+    if isinstance(error, SecurityError):
+        # An untrusted Host: no URL can be built for it, so the layout cannot render.
+        return _bare_page(title, text), code, {"Content-Type": "text/html; charset=utf-8"}
     body = render_template("errors/error.html", code=code, title=title, text=text)
     headers = {k: v for k, v in error.get_headers() if k in KEPT_HEADERS}
     return body, code, headers

@@ -1,7 +1,9 @@
 """Security headers on every response and the check on `next=` targets."""
 from urllib.parse import urljoin, urlsplit
 
-from flask import current_app, request
+from flask import current_app
+
+from forum.core.urls import base_url
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; font-src 'self' data:; "
@@ -25,9 +27,9 @@ def is_safe_next(target: str | None) -> bool:
     """Only paths on this site: no scheme-relative '//host', no other host, no backslashes."""
     if not target or "\\" in target or any(ord(c) < 32 for c in target):
         return False
-    base = urlsplit(request.host_url)
-    joined = urlsplit(urljoin(request.host_url, target))
-    return joined.scheme in ("http", "https") and joined.netloc == base.netloc
+    base = base_url() + "/"
+    joined = urlsplit(urljoin(base, target))
+    return joined.scheme in ("http", "https") and joined.netloc == urlsplit(base).netloc
 
 
 def safe_next(target: str | None, default: str) -> str:

@@ -17,6 +17,7 @@ from forum.accounts.services import end_sessions
 from forum.accounts.services import exporter as accounts_exporter
 from forum.core.db import utcnow
 from forum.core.errors import ServiceError
+from forum.core.urls import absolute
 from forum.core.visibility import DELETED, HIDDEN, PENDING, PUBLISHED
 from forum.discussions import services as discussions
 from forum.discussions.models import Discussion, Post
@@ -169,7 +170,7 @@ def _tell_author(kind, item, reason: str) -> None:
         subject = _("Your content on Gemellaggi has been hidden")
         body = render_template("moderation/mail/hidden.txt", user=author, reason=reason,
                                title=kind.title(item), kind_label=kind.label,
-                               url=kind.url(item), base=current_app.config["FORUM_BASE_URL"])
+                               url=absolute(kind.url(item)))
     queue_mail(author.email, subject, body)
 
 

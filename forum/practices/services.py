@@ -19,6 +19,7 @@ from forum.core.db import utcnow
 from forum.core.errors import BadFilter, ServiceError
 from forum.core.markup import render_markdown
 from forum.core.themes import THEMES
+from forum.core.urls import site_url
 from forum.core.visibility import can_see, visible_to
 from forum.extensions import db
 from forum.notifications.services import queue_mail
@@ -381,7 +382,7 @@ def _tell_author(practice: Practice, member, message: str) -> None:
     with force_locale(language):
         body = render_template(
             "practices/mail/interest.txt", practice=practice, member=member, message=message,
-            link=url_for("practices.show", practice_id=practice.id, _external=True))
+            link=site_url("practices.show", practice_id=practice.id))
         queue_mail(author.email, str(subject % {"name": member.display_name}), body)
 
 

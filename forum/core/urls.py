@@ -1,0 +1,35 @@
+"""The site's one public address: every absolute URL (mail, feeds, calendars, catalog) is built
+from FORUM_BASE_URL, never from the request's Host header, which any client can set."""
+from urllib.parse import urlsplit
+
+from flask import current_app, has_request_context, request
+
+
+def base_url() -> str:
+    """FORUM_BASE_URL without its trailing slash, e.g. 'https://gemellaggi.example.org'."""
+    return current_app.config["FORUM_BASE_URL"].rstrip("/")
+
+
+def site_url(endpoint: str, **values) -> str:
+    """The absolute URL of an endpoint at the configured address (url_for's arguments)."""
+    if endpoint.startswith(".") and has_request_context() and request.blueprint:
+        endpoint = request.blueprint + endpoint
+    anchor = values.pop("_anchor", None)
+    values.pop("_external", None)
+    current_app.inject_url_defaults(endpoint, values)
+    parts = urlsplit(base_url())
+    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
+                                       url_scheme=parts.scheme)
+    url = adapter.build(endpoint, values, force_external=True)
+    return f"{url}#{anchor}" if anchor else url
+
+
+def absolute(path: str) -> str:
+    """A site path ('/discussions/3#post-2') made absolute at the configured address."""
+    return base_url() + "/" + path.lstrip("/")
+
+
+def site_origin() -> tuple[str, str]:
+    """(scheme, host[:port]) of the configured address: what `next=` targets must stay on."""
+    parts = urlsplit(base_url())
+    return parts.scheme, parts.netloc
