@@ -67,13 +67,13 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from forum.accounts.views import bp as accounts
-    from forum.core.attachment_views import bp as attachments
-    from forum.core.views import bp as core
+    from forum.attachments.views import bp as attachments
     from forum.discussions.views import bp as discussions
+    from forum.home.views import bp as home
     from forum.places.views import bp as places
     from forum.twinnings.views import bp as twinnings
 
-    app.register_blueprint(core)
+    app.register_blueprint(home)
     app.register_blueprint(accounts)
     app.register_blueprint(discussions)
     app.register_blueprint(places)

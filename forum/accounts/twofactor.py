@@ -310,7 +310,7 @@ def _finish_login(user: User, pending: dict):
     session.pop(PENDING_KEY, None)
     login_user(user, remember=pending.get("remember", False))
     mark_authenticated()
-    target = safe_next(pending.get("next"), url_for("core.home"))
+    target = safe_next(pending.get("next"), url_for("home.index"))
     return _set_language_cookie(redirect(target), user.preferred_language)
 
 
@@ -393,8 +393,8 @@ def turn_off():
 
 # Pages a staff member without two-factor sign-in may still reach in production.
 ENROLMENT_ENDPOINTS = {"static", "accounts.logout", "twofactor.settings", "twofactor.setup",
-                       "twofactor.reauth", "twofactor.challenge", "core.privacy",
-                       "core.accessibility"}
+                       "twofactor.reauth", "twofactor.challenge", "home.privacy",
+                       "home.accessibility"}
 
 
 @bp.before_app_request

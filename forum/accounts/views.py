@@ -68,7 +68,7 @@ def _profile_form(form_class, **kwargs):
 @_limit("FORUM_RATELIMIT_REGISTER")
 def register():
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(url_for("home.index"))
     form = _profile_form(forms.RegisterForm)
     if form.validate_on_submit():
         # A filled honeypot gets the same answer as a person, and no account.
@@ -101,7 +101,7 @@ def confirm(token):
         return redirect(url_for("accounts.login"))
     db.session.commit()
     flash(_("Thank you: your e-mail address is confirmed."), "success")
-    return redirect(url_for("core.home" if current_user.is_authenticated else "accounts.login"))
+    return redirect(url_for("home.index" if current_user.is_authenticated else "accounts.login"))
 
 
 @bp.post("/account/confirm")
@@ -121,7 +121,7 @@ def resend_confirmation():
 @bp.route("/auth/login", methods=["GET", "POST"])
 @_limit("FORUM_RATELIMIT_LOGIN")
 def login():
-    target = safe_next(request.args.get("next"), url_for("core.home"))
+    target = safe_next(request.args.get("next"), url_for("home.index"))
     if current_user.is_authenticated:
         return redirect(target)
     form = forms.LoginForm()
@@ -154,7 +154,7 @@ def _suspension_message(user: User) -> str:
 def logout():
     logout_user()
     flash(_("You have signed out."), "info")
-    return redirect(url_for("core.home"))
+    return redirect(url_for("home.index"))
 
 
 @bp.route("/auth/reset", methods=["GET", "POST"])
@@ -273,13 +273,13 @@ def confirm_email(token):
         user = services.confirm_email_change(token)
     except InvalidToken:
         flash(str(INVALID_LINK), "danger")
-        return redirect(url_for("core.home"))
+        return redirect(url_for("home.index"))
     except ServiceError as error:
         flash(error.message, "danger")
-        return redirect(url_for("core.home"))
+        return redirect(url_for("home.index"))
     db.session.commit()
     flash(_("Your e-mail address is now %(email)s.", email=user.email), "success")
-    return redirect(url_for("core.home"))
+    return redirect(url_for("home.index"))
 
 
 @bp.get("/account/export")
@@ -306,7 +306,7 @@ def delete_account():
             db.session.commit()
             logout_user()
             flash(_("Your account has been deleted. Thank you for taking part."), "info")
-            return redirect(url_for("core.home"))
+            return redirect(url_for("home.index"))
     return render_template("accounts/delete.html", form=form)
 
 

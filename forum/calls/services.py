@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from forum.accounts import services as accounts
 from forum.accounts.models import User
+from forum.attachments import services as attachments
 from forum.calls.models import (
     APPLICANTS,
     CLOSED,
@@ -34,7 +35,6 @@ from forum.calls.models import (
     rome_day_start,
 )
 from forum.calls.permissions import can_publish
-from forum.core import attachment_services as attachments
 from forum.core.db import utcnow
 from forum.core.errors import BadFilter, ServiceError
 from forum.core.markup import render_markdown

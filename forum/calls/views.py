@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from forum.attachments import services as attachments
+from forum.attachments.web import accept_uploads
 from forum.calls import feeds, ical, services
 from forum.calls.forms import CallForm
 from forum.calls.models import (
@@ -29,7 +31,6 @@ from forum.calls.permissions import (
     can_publish,
     can_save_search,
 )
-from forum.core import attachment_services as attachments
 from forum.core import web
 from forum.core.db import utcnow
 from forum.core.errors import BadFilter, ServiceError
@@ -40,7 +41,7 @@ from forum.core.urls import site_url
 from forum.extensions import db, login_manager
 
 bp = Blueprint("calls", __name__)
-web.accept_uploads(bp, {"calls.create", "calls.edit"})
+accept_uploads(bp, {"calls.create", "calls.edit"})
 
 
 def _filters() -> services.Filters:

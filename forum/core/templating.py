@@ -34,7 +34,7 @@ class NavItem:
 # The main navigation, in order. A package adds its entry here; an entry whose endpoint is
 # not registered (yet) is simply not shown.
 MAIN_NAV: list[NavItem] = [
-    NavItem("core.home", _l("Home")),
+    NavItem("home.index", _l("Home")),
     NavItem("twinnings.index", _l("Twinnings"), ("twinnings.",)),
     NavItem("places.networks", _l("Networks"),
             ("places.network", "places.new_network", "places.edit_network")),

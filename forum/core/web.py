@@ -1,8 +1,7 @@
-"""Helpers the views of every package share: the ?page= argument, a service's refusal shown
-on its form, and the larger body limit of forms that take files."""
+"""Helpers the views of every package share: the ?page= argument and a service's refusal
+shown on its form."""
 from flask import abort, flash, request
 
-from forum.core import attachment_services as attachments
 from forum.core.errors import ServiceError
 
 # Past this a page number is a crafted request, not a reader paging through.
@@ -25,13 +24,3 @@ def form_error(form, error: ServiceError) -> None:
         flash(error.message, "danger")
     else:
         field.errors = [*field.errors, error.message]
-
-
-def accept_uploads(blueprint, endpoints: set[str]) -> None:
-    """Raise the request body limit for these endpoints before the CSRF check reads the body,
-    so an oversized file gets a message on its form instead of a bare 413."""
-
-    @blueprint.url_value_preprocessor
-    def _widen(endpoint, values):
-        if endpoint in endpoints:
-            attachments.widen_body_limit(endpoint, values)

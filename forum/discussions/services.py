@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from forum.accounts import services as accounts
 from forum.accounts.models import User
-from forum.core import attachment_services as attachments
+from forum.attachments import services as attachments
 from forum.core.db import utcnow
 from forum.core.errors import ServiceError
 from forum.core.markup import render_markdown, sanitise_html

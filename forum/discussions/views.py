@@ -15,7 +15,8 @@ from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
 from forum.accounts.permissions import can_post
-from forum.core import attachment_services as attachments
+from forum.attachments import services as attachments
+from forum.attachments.web import accept_uploads
 from forum.core import web
 from forum.core.errors import ServiceError
 from forum.core.visibility import can_see
@@ -25,7 +26,7 @@ from forum.discussions.models import Discussion, Post
 from forum.extensions import db, limiter
 
 bp = Blueprint("discussions", __name__)
-web.accept_uploads(bp, {"discussions.reply", "discussions.create", "discussions.edit_post"})
+accept_uploads(bp, {"discussions.reply", "discussions.create", "discussions.edit_post"})
 
 PER_PAGE = 20
 SPACE_ENDPOINTS = {"twinning": "twinnings.show", "network": "places.network"}

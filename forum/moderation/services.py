@@ -255,7 +255,7 @@ def purge(actor: User, kind_name: str, item, reason: str) -> None:
         if hasattr(row, "visibility"):
             row.visibility = DELETED
     db.session.flush()
-    from forum.core import attachment_services
+    from forum.attachments import services as attachment_services
 
     for post in posts:
         attachment_services.delete_attachments_of("post", post.id)

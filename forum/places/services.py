@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from forum.core import attachment_services as attachments
+from forum.attachments import services as attachments
 from forum.core.errors import ServiceError
 from forum.core.markup import render_markdown
 from forum.core.visibility import can_see, visible_to

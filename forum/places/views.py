@@ -3,7 +3,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from forum.core import attachment_services as attachments
+from forum.attachments import services as attachments
+from forum.attachments.web import accept_uploads
 from forum.core import web
 from forum.core.db import utcnow
 from forum.core.errors import ServiceError
@@ -21,7 +22,7 @@ from forum.places.models import PROJECT_STATUSES, NetworkMember
 from forum.places.permissions import can_curate, curators_only
 
 bp = Blueprint("places", __name__)
-web.accept_uploads(bp, {"places.new_project", "places.edit_project"})
+accept_uploads(bp, {"places.new_project", "places.edit_project"})
 
 
 # --- cities -------------------------------------------------------------------------------

@@ -3,7 +3,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from forum.core import attachment_services as attachments
+from forum.attachments import services as attachments
+from forum.attachments.web import accept_uploads
 from forum.core import web
 from forum.core.errors import BadFilter, ServiceError
 from forum.core.themes import THEMES
@@ -13,7 +14,7 @@ from forum.practices.forms import InterestForm, MatchedForm, PracticeForm
 from forum.practices.models import KIND_DESCRIPTIONS, KINDS, LANGUAGES, SEEK, STATUSES
 
 bp = Blueprint("practices", __name__)
-web.accept_uploads(bp, {"practices.create", "practices.edit"})
+accept_uploads(bp, {"practices.create", "practices.edit"})
 
 FILTERS = ("kind", "theme", "city", "status", "language")
 

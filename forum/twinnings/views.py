@@ -4,7 +4,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from forum.core import attachment_services as attachments
+from forum.attachments import services as attachments
+from forum.attachments.web import accept_uploads
 from forum.core import web
 from forum.core.db import utcnow
 from forum.core.errors import BadFilter, ServiceError
@@ -19,7 +20,7 @@ from forum.twinnings.models import CITY_ROLES, STATUSES, Event
 from forum.twinnings.permissions import can_join
 
 bp = Blueprint("twinnings", __name__)
-web.accept_uploads(bp, {"twinnings.create", "twinnings.edit"})
+accept_uploads(bp, {"twinnings.create", "twinnings.edit"})
 
 
 # --- pages --------------------------------------------------------------------------------

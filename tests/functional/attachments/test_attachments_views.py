@@ -4,7 +4,7 @@ import zipfile
 
 from sqlalchemy import select
 
-from forum.core.attachments import Attachment
+from forum.attachments.models import Attachment
 from forum.extensions import db
 from tests.helpers import page, submit, text_of
 from tests.twinning_data import bergamo_lecce
@@ -90,7 +90,7 @@ def test_fake_office_files_are_refused_and_real_ones_accepted(app, client, make_
 
 
 def test_attachments_of_a_hidden_twinning_are_not_served(app, client, make_user, login):
-    from forum.core import attachment_services
+    from forum.attachments import services as attachment_services
     from forum.twinnings.models import Twinning
 
     slug = bergamo_lecce(app)

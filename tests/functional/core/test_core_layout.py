@@ -52,7 +52,7 @@ def test_navigation_leaves_out_entries_whose_package_is_missing(client, monkeypa
 
 def test_url_exists_tells_registered_endpoints(app):
     with app.test_request_context("/"):
-        assert templating.url_exists("core.home")
+        assert templating.url_exists("home.index")
         assert not templating.url_exists("nowhere.index")
 
 
@@ -159,7 +159,7 @@ def test_no_inline_script_style_or_event_handlers(client, make_user, login):
 def test_navigation_lists_each_entry_once_in_order(client):
     endpoints = [item.endpoint for item in templating.MAIN_NAV]
     assert len(endpoints) == len(set(endpoints))
-    assert endpoints[0] == "core.home" and endpoints[-1] == "accounts.members"
+    assert endpoints[0] == "home.index" and endpoints[-1] == "accounts.members"
     nav = page(client.get("/?lang=en")).find("nav", attrs={"aria-label": "Main navigation"})
     labels = [a.get_text(strip=True) for a in nav.find_all("a")]
     assert len(labels) == len(set(labels))

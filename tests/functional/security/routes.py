@@ -145,10 +145,10 @@ def author_profile(w):
 
 ROWS = [
     # --- site pages --------------------------------------------------------------------------
-    Row("core.home", "GET", none, PUBLIC),
-    Row("core.privacy", "GET", none, PUBLIC),
-    Row("core.accessibility", "GET", none, PUBLIC),
-    Row("core.healthz", "GET", none, PUBLIC),
+    Row("home.index", "GET", none, PUBLIC),
+    Row("home.privacy", "GET", none, PUBLIC),
+    Row("home.accessibility", "GET", none, PUBLIC),
+    Row("home.healthz", "GET", none, PUBLIC),
     Row("search.results", "GET", lambda w: {"q": "gemellaggio"}, PUBLIC),
 
     # --- signing up and in -------------------------------------------------------------------

@@ -63,9 +63,9 @@ def _last_link(path_part: str) -> str:
 def build_world() -> World:
     """One of everything the routes need; needs a request context; flushes, never commits."""
     from forum.accounts import services as accounts
+    from forum.attachments import services as attachments
     from forum.calls import services as calls
     from forum.calls.models import ROME
-    from forum.core import attachment_services as attachments
     from forum.core.db import utcnow
     from forum.discussions import services as discussions
     from forum.discussions.models import Post

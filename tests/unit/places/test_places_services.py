@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from werkzeug.datastructures import FileStorage
 
-from forum.core import attachment_services as attachments
+from forum.attachments import services as attachments
 from forum.core.errors import ServiceError
 from forum.core.forms import HttpUrl
 from forum.core.uploads import UploadError

@@ -93,7 +93,7 @@ def test_join_and_leave_keep_the_count(cities):
 
 def test_export_and_erase_cover_memberships_and_attachments(cities):
     from forum.accounts import services as accounts
-    from forum.core import attachment_services as attachments
+    from forum.attachments import services as attachments
 
     twinning = services.create_twinning(None, data(cities, ["transferring", "beneficiary"]))
     member = user("carla.test")

@@ -10,12 +10,12 @@ from forum.extensions import db
 from forum.practices import services as practices
 from forum.twinnings import services as twinnings
 
-bp = Blueprint("core", __name__)
+bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
-def home():
-    return render_template("core/home.html", latest_members=accounts.latest_members(8),
+def index():
+    return render_template("home/home.html", latest_members=accounts.latest_members(8),
                            latest_discussions=discussions.latest_discussions(6, current_user),
                            latest_twinnings=twinnings.latest_twinnings(3, current_user),
                            latest_practices=practices.latest_practices(current_user, 4),
@@ -24,12 +24,12 @@ def home():
 
 @bp.get("/privacy")
 def privacy():
-    return render_template("core/privacy.html", contact_email=_contact_email())
+    return render_template("home/privacy.html", contact_email=_contact_email())
 
 
 @bp.get("/accessibility")
 def accessibility():
-    return render_template("core/accessibility.html", contact_email=_contact_email())
+    return render_template("home/accessibility.html", contact_email=_contact_email())
 
 
 def _contact_email() -> str | None:

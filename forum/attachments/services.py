@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import filetype
-from flask import current_app, request
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from forum.core.attachments import Attachment
+from forum.attachments.models import Attachment
 from forum.core.db import is_savepoint_release
 from forum.core.uploads import UploadError, max_upload_bytes, save_upload, upload_folder
 from forum.extensions import db
@@ -79,12 +79,6 @@ def register_owner(name: str, load, can_view, url) -> None:
 
 def allowed_types_label() -> str:
     return "PDF, ODT, ODS, DOCX, XLSX, PNG, JPEG"
-
-
-def widen_body_limit(endpoint, values) -> None:
-    """url_value_preprocessor for upload forms: runs before the CSRF check reads the body."""
-    if request.method == "POST":
-        request.max_content_length = max_upload_bytes() * BODY_ALLOWANCE + 1024 * 1024
 
 
 # --- checking -----------------------------------------------------------------------------
@@ -250,14 +244,6 @@ def uploaded_by(user) -> list[Attachment]:
 def owner_of(attachment: Attachment):
     kind = OWNER_TYPES.get(attachment.owner_type)
     return None if kind is None else kind.load(attachment.owner_id)
-
-
-def can_download(viewer, attachment: Attachment) -> bool:
-    kind = OWNER_TYPES.get(attachment.owner_type)
-    if kind is None:
-        return False
-    owner = kind.load(attachment.owner_id)
-    return owner is not None and kind.can_view(viewer, owner)
 
 
 def owner_url(attachment: Attachment) -> str | None:

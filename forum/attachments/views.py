@@ -3,24 +3,19 @@ from flask import Blueprint, abort, flash, redirect, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from forum.core import attachment_services as attachments
-from forum.core.attachments import Attachment
+from forum.attachments import services as attachments
+from forum.attachments.models import Attachment
+from forum.attachments.permissions import can_delete, can_download
 from forum.extensions import db, login_manager
 
 bp = Blueprint("attachments", __name__)
 
 
-def can_delete(user, attachment: Attachment) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.is_staff or (attachment.uploaded_by_id is not None
-                             and attachment.uploaded_by_id == user.id)
-
 
 @bp.get("/attachments/<int:attachment_id>/<path:filename>")
 def download(attachment_id: int, filename: str):
     attachment = db.session.get(Attachment, attachment_id) or abort(404)
-    if not attachments.can_download(current_user, attachment):
+    if not can_download(current_user, attachment):
         abort(404)
     if filename != attachment.original_name:
         return redirect(url_for(".download", attachment_id=attachment.id,
@@ -39,11 +34,11 @@ def delete(attachment_id: int):
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     attachment = db.session.get(Attachment, attachment_id) or abort(404)
-    if not attachments.can_download(current_user, attachment):
+    if not can_download(current_user, attachment):
         abort(404)
     if not can_delete(current_user, attachment):
         abort(403)
-    back = attachments.owner_url(attachment) or url_for("core.home")
+    back = attachments.owner_url(attachment) or url_for("home.index")
     attachments.delete_attachment(attachment)
     db.session.commit()
     flash(_("The attachment %(name)s was removed.", name=attachment.original_name), "success")

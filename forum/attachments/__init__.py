@@ -1,0 +1,1 @@
+"""Files attached to any kind of content: models, services, permissions, views."""
