@@ -126,7 +126,8 @@ class ProfileForm(OrganisationFields, FlaskForm):
         Optional(), Length(max=4000, message=TOO_LONG)
     ])
     preferred_language = SelectField(_l("Language"), choices=[
-        ("", _l("As chosen on the site")), ("it", "Italiano"), ("en", "English"),
+        ("", _l("As chosen on the site")), ("it", "Italiano", {"lang": "it"}),
+        ("en", "English", {"lang": "en"}),
     ])
     listed = BooleanField(_l("List my profile in the members directory and in search"))
     opendata_named = BooleanField(_l("Name me as the author of my practices in the open data"))

@@ -5,6 +5,7 @@ from babel.dates import format_timedelta
 from flask import current_app, g, has_request_context, request
 from flask_babel import format_date, format_decimal, get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from forum.core.db import utcnow
 
@@ -49,6 +50,13 @@ def current_language() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+def content_lang(language: str | None) -> Markup:
+    """` lang="en"` on user content written in another language than the page's (WCAG 3.1.2)."""
+    if not language or language == current_language():
+        return Markup("")
+    return Markup(' lang="%s"') % language
+
+
 def format_euro(amount) -> str:
     """Whole euros in the active locale: '15.659.005 €' or '€15,659,005'."""
     if amount is None:
@@ -88,4 +96,4 @@ def register(app) -> None:
     app.jinja_env.filters.update(
         euro=format_euro, number=format_number, day=format_day, age=format_age
     )
-    app.jinja_env.globals.update(current_language=current_language)
+    app.jinja_env.globals.update(current_language=current_language, content_lang=content_lang)

@@ -212,3 +212,21 @@ def test_home_shows_the_latest_practices_and_the_nav_links_them(app, client):
     assert "Pratica in vetrina" in section.get_text()
     nav = [a.get_text(strip=True) for a in page(response).select("#main-menu a")]
     assert "Practices" in nav
+
+
+def test_a_practice_written_in_another_language_is_marked_with_it(app, client):
+    """WCAG 3.1.2: text in English inside an Italian page says so, and only that text."""
+    english = _new_practice(app, title="Open data in English", summary="Short.",
+                            body="The text.", language="en")
+    italian = _new_practice(app, title="Dati aperti in italiano")
+
+    shown = page(client.get(f"/practices/{english}?lang=it"))
+    marked = {tag.get_text(" ", strip=True) for tag in shown.select('main [lang="en"]')}
+    assert {"Open data in English", "Short.", "The text."} <= marked
+    assert shown.html["lang"] == "it"
+    listed = page(client.get("/practices/?lang=it"))
+    assert listed.find("a", string="Open data in English")["lang"] == "en"
+    assert not listed.find("a", string="Dati aperti in italiano").has_attr("lang")
+    # On the English page the same practice needs no mark, the Italian one does.
+    assert not page(client.get(f"/practices/{english}?lang=en")).select('main [lang="en"]')
+    assert page(client.get(f"/practices/{italian}?lang=en")).select('main [lang="it"]')
