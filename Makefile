@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app forum
 STAMP := $(VENV)/.installed
+# The Nu HTML Checker the suite runs (tests/functional/security/test_html_validity_sweep.py).
+VNU_VERSION := 26.9.27
+VNU_JAR := $(VENV)/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 HOST ?= 127.0.0.1
 PORT ?= 5000
 # The site builds its links from these (FORUM_BASE_URL defaults to http://HOST:PORT).
@@ -11,7 +14,7 @@ export HOST PORT
 # xdist workers: CI's machine has 2 cores.
 WORKERS ?= auto
 
-.PHONY: run test test-sqlite test-postgresql install browser-deps lint translations \
+.PHONY: run test test-sqlite test-postgresql install browser-deps vnu lint translations \
 	extract update-catalogs compile-catalogs migrate seed bench clean
 
 $(BIN)/python:
@@ -25,6 +28,15 @@ $(STAMP): $(BIN)/python setup.cfg pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# npm's vnu-jar ships vnu.jar (Java 17+ runs it); fetched once, never at test time.
+$(VNU_JAR):
+	@command -v npm >/dev/null || { echo "npm missing: apt-get install npm (for vnu-jar)"; exit 1; }
+	npm install --no-save --no-audit --no-fund --ignore-scripts --prefix $(VENV)/vnu \
+		vnu-jar@$(VNU_VERSION) >/dev/null
+	@command -v java >/dev/null || echo "java missing: apt-get install default-jre (for vnu)"
+
+vnu: $(VNU_JAR)
 
 compile-catalogs: $(STAMP)
 	$(BIN)/pybabel compile -d translations -D messages --statistics 2>&1 | tail -n 2
@@ -60,16 +72,16 @@ browser-deps:
 		else echo "Chromium missing: run 'sudo apt-get install chromium' for the browser tests"; fi; \
 	fi
 
-test: install compile-catalogs browser-deps
+test: install compile-catalogs browser-deps vnu
 	$(BIN)/pytest -n $(WORKERS) --dist loadgroup -q --db=sqlite
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		$(BIN)/pytest -n $(WORKERS) --dist loadgroup -q --db=postgresql; \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped (CI sets it)"; fi
 
-test-sqlite: install compile-catalogs
+test-sqlite: install compile-catalogs vnu
 	$(BIN)/pytest -n $(WORKERS) --dist loadgroup -q --db=sqlite
 
-test-postgresql: install compile-catalogs
+test-postgresql: install compile-catalogs vnu
 	$(BIN)/pytest -n $(WORKERS) --dist loadgroup -q --db=postgresql
 
 lint: install

@@ -1,5 +1,5 @@
 """Locale choice and locale-aware formatting of dates, numbers and euros."""
-from datetime import datetime
+from datetime import UTC, datetime
 
 from babel.dates import format_timedelta
 from flask import current_app, g, has_request_context, request
@@ -57,6 +57,17 @@ def content_lang(language: str | None) -> Markup:
     return Markup(' lang="%s"') % language
 
 
+def machine_time(value) -> str:
+    """A `<time datetime>` value: whole seconds (HTML allows at most three decimals), UTC."""
+    if value is None:
+        return ""
+    if not isinstance(value, datetime):
+        return value.isoformat()
+    if value.tzinfo is not None:
+        return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return value.isoformat(timespec="seconds")
+
+
 def format_euro(amount) -> str:
     """Whole euros in the active locale: '15.659.005 €' or '€15,659,005'."""
     if amount is None:
@@ -94,6 +105,7 @@ def format_age(since: datetime | None, now: datetime | None = None) -> str:
 def register(app) -> None:
     app.after_request(remember_language)
     app.jinja_env.filters.update(
-        euro=format_euro, number=format_number, day=format_day, age=format_age
+        euro=format_euro, number=format_number, day=format_day, age=format_age,
+        iso=machine_time
     )
     app.jinja_env.globals.update(current_language=current_language, content_lang=content_lang)
