@@ -66,7 +66,8 @@ def test_unknown_filters_are_400(client):
 def test_query_orders_by_relevance(app, client):
     _fixture(app)
     response = client.get("/practices/?q=portale+open+data&lang=en")
-    titles = [a.get_text(strip=True) for a in page(response).select(".practice-card h2 a, .practice-card h3 a")]
+    cards = page(response).select(".practice-card h2 a, .practice-card h3 a")
+    titles = [a.get_text(strip=True) for a in cards]
     assert titles[0] in ("Portale open data comunale chiavi in mano",
                          "Come abbiamo aperto i dati della città",
                          "Aprire i dati del Comune: da dove cominciare?")

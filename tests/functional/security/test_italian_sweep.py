@@ -4,8 +4,9 @@ in English.
 A catalog message whose Italian differs from its English msgid must never appear verbatim in the
 page's visible text (text, titles, labels read aloud, placeholders) outside user content: user
 content is what members wrote (the `user-content` and `post-body` blocks) and anything marked
-with another `lang` than the page's. Found on /practices/ and /twinnings/ in issue 20: two
-templates Babel skipped, so the Italian site showed "Offer a practice", "Any status", ...
+with another `lang` than the page's. Code samples (`code`, `pre`) are not interface text.
+Found on /practices/ and /twinnings/ in issue 20: two templates Babel skipped, so the Italian
+site showed "Offer a practice", "Any status", ...
 """
 import re
 from functools import cache
@@ -70,7 +71,8 @@ def visible_text(html: str) -> tuple[str, str]:
     soup = BeautifulSoup(html, "html.parser")
     root = soup.find("html")
     lang = root.get("lang", "") if root else ""
-    for node in soup.find_all(["script", "style", "template"]):
+    # Code samples are machine text: codes in URLs and data are English by design (DESIGN.md 4).
+    for node in soup.find_all(["script", "style", "template", "code", "pre", "kbd", "samp"]):
         node.decompose()
     for node in soup.find_all(lambda tag: _user_content(tag, lang)):
         node.decompose()
