@@ -97,6 +97,9 @@ def register_blueprints(app: Flask) -> None:
     from forum.opendata.views import bp as opendata
 
     app.register_blueprint(opendata)
+    from forum.engagement.views import bp as engagement
+
+    app.register_blueprint(engagement)
 
 
 def register_jinja(app: Flask) -> None:
@@ -118,6 +121,9 @@ def register_hooks(app: Flask) -> None:
     from forum.opendata.versions import install as install_opendata_hooks
 
     install_opendata_hooks()
+    from forum.engagement.hooks import install as install_engagement_hooks
+
+    install_engagement_hooks()
 
 
 def register_cli(app: Flask) -> None:

@@ -36,6 +36,9 @@ def register(app) -> None:
     from forum.practices.cli import practices_cli
 
     app.cli.add_command(practices_cli)
+    from forum.engagement.cli import engagement_cli
+
+    app.cli.add_command(engagement_cli)
     from forum.bench_data import bench_data
 
     app.cli.add_command(bench_data)

@@ -4,6 +4,7 @@ from forum.accounts.twofactor import RecoveryCode, TwoFactor
 from forum.attachments.models import Attachment
 from forum.calls.models import Call, CallAlert, CallFollow, CallReminder, CallSavedSearch
 from forum.discussions.models import Discussion, Post
+from forum.engagement.models import BadgeAward, MemberPoints, PointEntry
 from forum.moderation.models import ModerationAction, Report
 from forum.notifications.models import OutboxMessage
 from forum.opendata.models import DatasetVersion
@@ -13,6 +14,7 @@ from forum.search.models import SearchPending
 from forum.twinnings.models import Event, Twinning, TwinningCity, TwinningParticipant
 
 __all__ = [
+    "BadgeAward", "MemberPoints", "PointEntry",
     "Call", "CallAlert", "CallFollow", "CallReminder", "CallSavedSearch",
     "Attachment", "City", "DatasetVersion", "Discussion", "Event", "Network", "NetworkMember",
     "Organisation",

@@ -1,4 +1,5 @@
-"""Fill empty msgstrs of a catalog from a Python file holding a dict `T` {msgid: msgstr}.
+"""Fill empty msgstrs of a catalog from a Python file holding a dict `T` {msgid: msgstr};
+a plural entry is keyed and filled by tuples.
 
 Usage: python scripts/fill_catalog.py translations/it/LC_MESSAGES/messages.po FILE.py
 A helper for translators working in batches; it never overwrites a translation.
@@ -15,8 +16,10 @@ def main(path: str, source: str) -> None:
         catalog = read_po(handle)
     filled = 0
     for message in catalog:
-        if message.id and not message.string and message.id in table:
-            message.string = table[message.id]
+        key = tuple(message.id) if message.pluralizable else message.id
+        empty = not all(message.string) if message.pluralizable else not message.string
+        if message.id and empty and key in table:
+            message.string = table[key]
             message.flags.discard("fuzzy")
             filled += 1
     with open(path, "wb") as handle:

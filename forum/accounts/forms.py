@@ -131,6 +131,7 @@ class ProfileForm(OrganisationFields, FlaskForm):
     ])
     listed = BooleanField(_l("List my profile in the members directory and in search"))
     opendata_named = BooleanField(_l("Name me as the author of my practices in the open data"))
+    on_leaderboard = BooleanField(_l("Show me on the public leaderboards"))
     avatar = FileField(_l("Picture (PNG, JPEG or WebP)"))
     remove_avatar = BooleanField(_l("Remove my picture"))
 

@@ -40,6 +40,8 @@ class User(UserMixin, db.Model):
     listed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     # Named as the author of their content in open data (only while listed, too).
     opendata_named: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # Shown on the public leaderboards only if they say so, like the directory.
+    on_leaderboard: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     avatar_filename: Mapped[str | None] = mapped_column(String(64))
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -347,7 +347,8 @@ def update_profile(user: User, *, full_name: str, profession: str | None,
                    organisation_id: int | None, new_organisation: str | None,
                    organisation_kind: str | None, city_id: int | None, bio: str | None,
                    preferred_language: str | None, listed: bool, avatar=None,
-                   remove_avatar: bool = False, opendata_named: bool = True) -> None:
+                   remove_avatar: bool = False, opendata_named: bool = True,
+                   on_leaderboard: bool = False) -> None:
     """Save the profile form; the avatar is handled last so a refused field leaves no file."""
     organisation = resolve_organisation(organisation_id, new_organisation, organisation_kind)
     city = resolve_city(city_id)
@@ -358,6 +359,7 @@ def update_profile(user: User, *, full_name: str, profession: str | None,
                 organisation=organisation, city=city, bio=(bio or "").strip() or None,
                 preferred_language=preferred_language, listed=bool(listed))
     user.opendata_named = bool(opendata_named)
+    user.on_leaderboard = bool(on_leaderboard)
     if new_avatar or remove_avatar:
         uploads.remove_after_commit(AVATAR_FOLDER, user.avatar_filename)
         user.avatar_filename = (

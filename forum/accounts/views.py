@@ -207,7 +207,8 @@ def edit_profile():
                 organisation_kind=form.organisation_kind.data, city_id=form.city_id.data,
                 bio=form.bio.data, preferred_language=form.preferred_language.data,
                 listed=form.listed.data, avatar=form.avatar.data,
-                remove_avatar=form.remove_avatar.data, opendata_named=form.opendata_named.data)
+                remove_avatar=form.remove_avatar.data, opendata_named=form.opendata_named.data,
+                on_leaderboard=form.on_leaderboard.data)
         except ServiceError as error:
             web.form_error(form, error)
         else:

@@ -468,6 +468,16 @@ ROWS += [
         case="bad-page-size"),
 ]
 
+# --- engagement: public boards and badges ------------------------------------------------
+ROWS += [
+    Row("engagement.leaderboard", "GET", none, PUBLIC),
+    Row("engagement.leaderboard", "GET", lambda w: {"board": "cities", "period": "all"},
+        PUBLIC, case="cities"),
+    Row("engagement.leaderboard", "GET", lambda w: {"board": "nonsense"}, everyone(400),
+        case="bad-board"),
+    Row("engagement.badges", "GET", none, PUBLIC),
+]
+
 # Served by Flask itself; not an application route.
 SKIPPED_ENDPOINTS = {"static"}
 

@@ -1,0 +1,1 @@
+"""Engagement ("social gaming"): points for helping another city, badges and leaderboards."""

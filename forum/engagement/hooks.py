@@ -1,0 +1,236 @@
+"""Points and badges follow the data: an `after_flush` hook reads what a flush wrote (new
+posts, practices, interest, joins, follows; practices marked matched, reports upheld, content
+hidden or restored) and writes ledger lines, totals and badges on the flush's own connection.
+
+So no package above has to call us, nothing is awarded for a change that rolls back (the
+lines roll back with it), and a hidden post's points go in the same transaction as the hiding.
+"""
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, time
+
+from sqlalchemy import Connection, event, func, inspect, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from forum.calls.models import ROME, CallFollow
+from forum.core.db import utcnow
+from forum.core.visibility import PUBLISHED
+from forum.discussions.models import Discussion, Post
+from forum.engagement.models import BadgeAward, MemberPoints, PointEntry
+from forum.engagement.rules import ACTIONS, BADGES
+from forum.moderation.models import ACTIONED, Report
+from forum.practices.models import OFFER, SEEK, STORY, Practice, PracticeInterest
+from forum.twinnings.models import TwinningParticipant
+
+log = logging.getLogger("forum.engagement")
+
+# Called with (connection, user_id, badge code) when a badge is awarded: where the
+# notifications package can hang a "badge earned" notice.
+ON_BADGE: list[Callable[[Connection, int, str], None]] = []
+
+Award = tuple[int, str, str, int]  # user, action, object kind, object id
+
+
+def _changed(obj, name: str) -> bool:
+    return inspect(obj).attrs[name].history.has_changes()
+
+
+def _published(obj) -> bool:
+    return obj.visibility in (None, PUBLISHED)
+
+
+def _organisation(conn: Connection, user_id: int | None):
+    from forum.accounts.models import User
+
+    if user_id is None:
+        return None
+    return conn.scalar(select(User.organisation_id).where(User.id == user_id))
+
+
+def _post_awards(conn: Connection, post: Post) -> list[Award]:
+    if post.author_id is None or not _published(post):
+        return []
+    awards = [(post.author_id, "first_post", "post", post.id)]
+    opener = conn.scalar(select(Discussion.author_id).where(Discussion.id == post.discussion_id))
+    if post.number > 1 and opener != post.author_id:
+        awards.append((post.author_id, "reply", "post", post.id))
+    return awards
+
+
+def _practice_awards(conn: Connection, practice: Practice) -> list[Award]:
+    action = {OFFER: "practice_offered", STORY: "story_told"}.get(practice.kind)
+    if practice.author_id is None or action is None or not _published(practice):
+        return []
+    return [(practice.author_id, action, "practice", practice.id)]
+
+
+def _interest_awards(conn: Connection, interest: PracticeInterest) -> list[Award]:
+    row = conn.execute(select(Practice.kind, Practice.author_id, Practice.organisation_id,
+                              Practice.visibility)
+                       .where(Practice.id == interest.practice_id)).first()
+    if row is None or row.kind != SEEK or row.visibility != PUBLISHED:
+        return []
+    own = {row.organisation_id, _organisation(conn, row.author_id)} - {None}
+    # A second account of the same organisation answering its own request earns nothing.
+    if interest.user_id == row.author_id or _organisation(conn, interest.user_id) in own:
+        return []
+    return [(interest.user_id, "answer", "practice", interest.practice_id)]
+
+
+def _matched_awards(conn: Connection, practice: Practice) -> list[Award]:
+    if practice.matched_at is None or not _published(practice):
+        return []
+    other = practice.matched_user_id
+    if practice.matched_practice_id is not None:
+        other = conn.scalar(select(Practice.author_id)
+                            .where(Practice.id == practice.matched_practice_id)) or other
+    if other is None or other == practice.author_id or practice.author_id is None:
+        return []
+    mine, theirs = _organisation(conn, practice.author_id), _organisation(conn, other)
+    if mine is not None and mine == theirs:
+        return []  # the same organisation on both sides took up nothing new
+    return [(practice.author_id, "matched", "practice", practice.id),
+            (other, "matched", "practice", practice.id)]
+
+
+NEW = {Post: _post_awards, Practice: _practice_awards, PracticeInterest: _interest_awards,
+       TwinningParticipant: lambda conn, join: [
+           (join.user_id, "joined_twinning", "twinning", join.twinning_id)]}
+OBJECT_KINDS = {Post: "post", Practice: "practice"}
+
+
+def _day_start(now: datetime) -> datetime:
+    """Midnight in Italy, when the daily caps start again."""
+    local = now.astimezone(ROME)
+    return datetime.combine(local.date(), time(0), tzinfo=ROME).astimezone(UTC)
+
+
+def _insert(conn: Connection) -> Callable:
+    return pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+
+
+def _write(conn: Connection, user_id: int, action: str, kind: str, object_id: int,
+           points: int, reversal_of: int | None = None) -> None:
+    helping = ACTIONS[action].helping
+    conn.execute(PointEntry.__table__.insert().values(
+        user_id=user_id, action=action, object_kind=kind, object_id=object_id, points=points,
+        helping=helping, created_at=utcnow(), reversal_of_id=reversal_of))
+    table = MemberPoints.__table__
+    help_points = points if helping else 0
+    statement = _insert(conn)(table).values(user_id=user_id, points=points,
+                                            helping_points=help_points)
+    conn.execute(statement.on_conflict_do_update(
+        index_elements=[table.c.user_id],
+        set_={"points": table.c.points + points,
+              "helping_points": table.c.helping_points + help_points}))
+
+
+def award(conn: Connection, user_id: int, action: str, kind: str, object_id: int) -> bool:
+    """One award, unless the member already had it for this object (or ever, for a `once`
+    action) or reached today's cap for the action."""
+    spec = ACTIONS[action]
+    entries = select(func.count(PointEntry.id)).where(
+        PointEntry.user_id == user_id, PointEntry.action == action,
+        PointEntry.reversal_of_id.is_(None))
+    scope = entries if spec.once else entries.where(PointEntry.object_kind == kind,
+                                                    PointEntry.object_id == object_id)
+    if conn.scalar(scope):
+        return False
+    if conn.scalar(entries.where(PointEntry.created_at >= _day_start(utcnow()))) \
+            >= spec.daily_cap:
+        return False
+    _write(conn, user_id, action, kind, object_id, spec.points)
+    return True
+
+
+def _net_by_line(conn: Connection, kind: str, object_id: int) -> list[tuple]:
+    """Per (member, action) on an object: the original points, the net and the last line."""
+    rows = conn.execute(select(PointEntry.id, PointEntry.user_id, PointEntry.action,
+                               PointEntry.points, PointEntry.reversal_of_id)
+                        .where(PointEntry.object_kind == kind,
+                               PointEntry.object_id == object_id)
+                        .order_by(PointEntry.id)).all()
+    lines: dict[tuple, list] = {}
+    for row in rows:
+        line = lines.setdefault((row.user_id, row.action), [0, 0, None])
+        if row.reversal_of_id is None:
+            line[0] = row.points
+        line[1] += row.points
+        line[2] = row.id
+    return [(user, action, *values) for (user, action), values in lines.items()]
+
+
+def follow_visibility(conn: Connection, kind: str, object_id: int, published: bool) -> None:
+    """Hidden or deleted: its points go. Published again: they come back."""
+    for user_id, action, original, net, last_id in _net_by_line(conn, kind, object_id):
+        if published and net == 0 and original:
+            _write(conn, user_id, action, kind, object_id, original, reversal_of=last_id)
+        elif not published and net > 0:
+            _write(conn, user_id, action, kind, object_id, -net, reversal_of=last_id)
+
+
+def award_badges(conn: Connection, user_id: int, triggers: set[str] | None = None) -> list[str]:
+    held = set(conn.scalars(select(BadgeAward.badge).where(BadgeAward.user_id == user_id)))
+    earned = []
+    for badge in BADGES.values():
+        if badge.code in held or (triggers is not None and not badge.triggers & triggers):
+            continue
+        if badge.rule(conn, user_id):
+            conn.execute(BadgeAward.__table__.insert().values(
+                user_id=user_id, badge=badge.code, awarded_at=utcnow()))
+            earned.append(badge.code)
+            for callback in ON_BADGE:
+                callback(conn, user_id, badge.code)
+    return earned
+
+
+def _collect(session: Session, conn: Connection):
+    awards: list[Award] = []
+    visibility: list[tuple[str, int, bool, object]] = []
+    follows: set[int] = set()
+    for obj in session.new:
+        handler = NEW.get(type(obj))
+        if handler is not None:
+            awards += handler(conn, obj)
+        elif type(obj) is CallFollow:
+            follows.add(obj.user_id)
+    for obj in session.dirty:
+        kind = OBJECT_KINDS.get(type(obj))
+        if kind and _changed(obj, "visibility"):
+            visibility.append((kind, obj.id, obj.visibility == PUBLISHED, obj))
+        if type(obj) is Practice and _changed(obj, "matched_at"):
+            awards += _matched_awards(conn, obj)
+        if type(obj) is Report and _changed(obj, "status") and obj.status == ACTIONED \
+                and obj.reporter_id is not None:
+            awards.append((obj.reporter_id, "report_upheld", "report", obj.id))
+    return awards, visibility, follows
+
+
+WATCHED = (Post, Practice, PracticeInterest, TwinningParticipant, CallFollow, Report)
+
+
+def after_flush(session: Session, flush_context) -> None:
+    if not any(isinstance(obj, WATCHED) for objects in (session.new, session.dirty)
+               for obj in objects):
+        return
+    conn = session.connection()
+    awards, visibility, follows = _collect(session, conn)
+    triggers: dict[int, set[str]] = {user: {"follow"} for user in follows}
+    for kind, object_id, published, obj in visibility:
+        if published and not _net_by_line(conn, kind, object_id):
+            # Published for the first time (a held first post approved): award it now.
+            awards += NEW[type(obj)](conn, obj)
+        else:
+            follow_visibility(conn, kind, object_id, published)
+    for user_id, action, kind, object_id in awards:
+        if award(conn, user_id, action, kind, object_id):
+            triggers.setdefault(user_id, set()).add(action)
+    for user_id, fired in triggers.items():
+        award_badges(conn, user_id, fired)
+
+
+def install() -> None:
+    if not event.contains(Session, "after_flush", after_flush):
+        event.listen(Session, "after_flush", after_flush)

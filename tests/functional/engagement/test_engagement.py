@@ -1,0 +1,214 @@
+"""Points, badges and leaderboards as members and staff meet them, and as farmers try them."""
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from forum.accounts.models import User
+from forum.core.db import utcnow
+from forum.discussions import services as discussions
+from forum.engagement import services as engagement
+from forum.engagement.models import BadgeAward, MemberPoints, PointEntry
+from forum.engagement.rules import ACTIONS
+from forum.extensions import db
+from forum.moderation import services as moderation
+from forum.places.models import Network, Organisation
+from forum.practices import services as practices
+from tests import querycount
+from tests.helpers import page, text_of
+
+count_queries = querycount.count_queries  # the fixture, for this module's tests
+
+
+def _member(name: str, organisation: Organisation | None = None, **extra) -> User:
+    fields = {"full_name": name.title(), "listed": True, "on_leaderboard": True,
+              "joined_at": utcnow() - timedelta(days=400), "email_confirmed_at": utcnow(),
+              **extra}
+    user = User(username=name, username_key=name, email=f"{name}@example.org",
+                organisation=organisation, **fields)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _practice(author: User, kind: str, title: str):
+    return practices.create_practice(author, {
+        "kind": kind, "language": "it", "themes": ["governance"], "status": "open",
+        "title": title, "summary": "Sintesi", "body": "Testo.",
+        "organisation": author.organisation_id})
+
+
+def _points(user: User) -> int:
+    return db.session.scalar(select(MemberPoints.points)
+                             .where(MemberPoints.user_id == user.id)) or 0
+
+
+@pytest.fixture
+def world(app):
+    with app.test_request_context():
+        bergamo = Organisation(name="Comune di Bergamo", kind="public-administration")
+        lecce = Organisation(name="Comune di Lecce", kind="public-administration")
+        db.session.add_all([bergamo, lecce])
+        network = Network(slug="digiplace-test", name="DigiPlace")
+        db.session.add(network)
+        people = {"offerer": _member("offerer", bergamo), "seeker": _member("seeker", lecce),
+                  "colleague": _member("colleague", lecce),
+                  "staff": _member("staffer", role="staff")}
+        db.session.commit()
+        yield {**people, "network": network}
+
+
+def test_an_offer_taken_up_by_another_council_rewards_both_and_makes_a_mentor(app, client,
+                                                                              world):
+    offer = _practice(world["offerer"], "offer", "Associazione Smart City")
+    seek = _practice(world["seeker"], "seek", "Cerchiamo un modello di governance")
+    db.session.commit()
+    before = (_points(world["offerer"]), _points(world["seeker"]))
+    practices.mark_matched(world["seeker"], seek, offer.id, None)
+    db.session.commit()
+    matched = ACTIONS["matched"].points
+    assert (_points(world["offerer"]), _points(world["seeker"])) == \
+        (before[0] + matched, before[1] + matched)
+    assert db.session.scalar(select(BadgeAward.id).where(
+        BadgeAward.user_id == world["offerer"].id, BadgeAward.badge == "mentor"))
+    # The page's language follows the fixture's open context: read what does not depend on it.
+    profile = client.get("/members/offerer").get_data(as_text=True)
+    assert 'href="/badges#mentor"' in profile
+    assert re.search(rf"\b{before[0] + matched} (points|punti)\b", profile)
+    board = page(client.get("/leaderboard?period=all"))
+    names = [row.get_text(" ", strip=True) for row in board.select("tbody th")]
+    assert names[:2] == ["Offerer", "Seeker"] or set(names[:2]) == {"Offerer", "Seeker"}
+    assert "Comune di Lecce" in text_of(client.get("/leaderboard?board=organisations"))
+
+
+def test_replies_are_capped_per_day_and_own_discussion_earns_nothing(app, world):
+    opener, farmer = world["seeker"], world["offerer"]
+    discussion = discussions.start_discussion(opener, world["network"], "Domanda", "Chi sa?")
+    db.session.commit()
+    app.config["FORUM_NEW_MEMBER_POSTS_PER_HOUR"] = 10_000
+    for n in range(200):
+        discussions.reply(farmer, discussion, f"Risposta numero {n}")
+    db.session.commit()
+    spec = ACTIONS["reply"]
+    replies = db.session.scalar(select(func.sum(PointEntry.points)).where(
+        PointEntry.user_id == farmer.id, PointEntry.action == "reply"))
+    assert replies == spec.points * spec.daily_cap
+    own = discussions.reply(opener, discussion, "Rispondo a me stesso")
+    db.session.commit()
+    assert db.session.scalar(select(func.count(PointEntry.id)).where(
+        PointEntry.object_kind == "post", PointEntry.object_id == own.id)) == 0
+
+
+def test_a_hidden_post_loses_its_points_and_gets_them_back_on_restore(app, client, world):
+    discussion = discussions.start_discussion(world["seeker"], world["network"], "Tema", "Testo")
+    reply = discussions.reply(world["offerer"], discussion, "Una risposta utile")
+    db.session.commit()
+    before = _points(world["offerer"])
+    assert before == ACTIONS["first_post"].points + ACTIONS["reply"].points
+    moderation.hide(world["staff"], "post", reply, "off topic")
+    db.session.commit()
+    assert _points(world["offerer"]) == 0
+    assert "Offerer" not in text_of(client.get("/leaderboard?period=all"))
+    moderation.restore(world["staff"], "post", reply, "fine after all")
+    db.session.commit()
+    assert _points(world["offerer"]) == before
+    assert "Offerer" in text_of(client.get("/leaderboard?period=all"))
+    lines = db.session.scalars(select(PointEntry).where(PointEntry.object_id == reply.id,
+                                                        PointEntry.object_kind == "post")
+                               .order_by(PointEntry.id)).all()
+    # Append-only: the original lines, their reversals, and the reversals' reversals.
+    assert [line.points for line in lines] == [5, 2, -5, -2, 5, 2]
+    assert all(line.reversal_of_id for line in lines[2:])
+
+
+def test_the_same_organisation_answering_its_own_request_earns_nothing(app, world):
+    seek = _practice(world["seeker"], "seek", "Cerchiamo sensori")
+    practices.express_interest(world["colleague"], seek, "Posso aiutare")
+    practices.express_interest(world["offerer"], seek, "Anche noi")
+    db.session.commit()
+    answers = dict(db.session.execute(select(PointEntry.user_id, PointEntry.points).where(
+        PointEntry.action == "answer")).all())
+    assert answers == {world["offerer"].id: ACTIONS["answer"].points}
+
+
+def test_rebuild_gives_the_live_totals_and_award_all_twice_adds_nothing(app, world):
+    from forum import seed
+
+    seed.run()
+    offer = _practice(world["offerer"], "offer", "Altra pratica")
+    discussions.start_discussion(world["seeker"], world["network"], "Altro", "Testo")
+    db.session.commit()
+    live = dict(db.session.execute(select(MemberPoints.user_id, MemberPoints.points)).all())
+    assert offer.id and live
+    db.session.execute(MemberPoints.__table__.update().values(points=0, helping_points=0))
+    result = engagement.rebuild()
+    db.session.commit()
+    assert result["changed"] == len([v for v in live.values() if v])
+    assert dict(db.session.execute(select(MemberPoints.user_id, MemberPoints.points)).all()) \
+        == live
+    engagement.award_all()
+    db.session.commit()
+    held = db.session.scalar(select(func.count(BadgeAward.id)))
+    assert engagement.award_all() == 0
+    assert db.session.scalar(select(func.count(BadgeAward.id))) == held
+
+
+def test_commands_rebuild_and_award(app, world):
+    runner = app.test_cli_runner()
+    assert "differed" in runner.invoke(args=["engagement", "rebuild"]).output
+    first = runner.invoke(args=["engagement", "award", "--all"])
+    assert first.exit_code == 0 and "badges awarded" in first.output
+    assert runner.invoke(args=["engagement", "award", "--all"]).output.startswith("0 badges")
+
+
+def test_members_not_on_the_leaderboard_and_former_members_stay_off_it(app, client, world):
+    _practice(world["offerer"], "offer", "Pratica")
+    _practice(world["seeker"], "offer", "Pratica due")
+    world["seeker"].on_leaderboard = False
+    db.session.commit()
+    board = text_of(client.get("/leaderboard?period=all"))
+    assert "Offerer" in board and "Seeker" not in board
+    from forum.accounts.services import erase_member, export_data
+
+    exported = export_data(world["offerer"])["engagement"]
+    assert exported["ledger"][0]["action"] == "practice_offered"
+    erase_member(world["offerer"])
+    db.session.commit()
+    assert "Offerer" not in text_of(client.get("/leaderboard?period=all"))
+    assert _points(world["offerer"]) == 0
+
+
+def test_bad_board_or_period_is_a_400(client):
+    assert client.get("/leaderboard?board=planets").status_code == 400
+    assert client.get("/leaderboard?period=ever").status_code == 400
+
+
+def test_leaderboard_and_profile_queries_do_not_grow_with_the_data(app, client, world,
+                                                                   count_queries):
+    def cost(path):
+        with count_queries() as statements:
+            assert client.get(path).status_code == 200
+        return len(statements)
+
+    _practice(world["offerer"], "offer", "Una")
+    db.session.commit()
+    small = [cost(p) for p in ("/leaderboard?period=all", "/leaderboard?board=cities",
+                               "/members/offerer", "/badges")]
+    for n in range(6):
+        extra = _member(f"extra{n}", world["offerer"].organisation)
+        _practice(extra, "offer", f"Pratica {n}")
+        _practice(world["offerer"], "story", f"Storia {n}")
+    db.session.commit()
+    large = [cost(p) for p in ("/leaderboard?period=all", "/leaderboard?board=cities",
+                               "/members/offerer", "/badges")]
+    assert large == small
+
+
+def test_names_on_the_boards_and_badges_are_escaped(app, client, world):
+    hostile = _member("hostile", full_name='<img src=x onerror=alert(1)>"><script>x()</script>')
+    _practice(hostile, "offer", "Pratica")
+    db.session.commit()
+    for path in ("/leaderboard?period=all", "/badges", "/members/hostile"):
+        html = page(client.get(path))
+        assert not html.find("script", string="x()") and not html.find("img", src="x"), path
