@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Connection, and_, distinct, exists, func, select
+from sqlalchemy import Connection, Interval, and_, distinct, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
 from forum.calls.models import CallFollow
@@ -117,7 +117,7 @@ def _welcoming(conn: Connection, user_id: int) -> bool:
         .where(Post.author_id == user_id, Post.number == 2, Post.visibility == PUBLISHED,
                Discussion.author_id != user_id,
                and_(User.joined_at <= Discussion.created_at,
-                    User.joined_at + NEWCOMER >= Discussion.created_at)
+                    User.joined_at + literal(NEWCOMER, Interval()) >= Discussion.created_at)
                if conn.dialect.name == "postgresql" else
                func.julianday(Discussion.created_at) - func.julianday(User.joined_at)
                <= NEWCOMER.days))

@@ -212,3 +212,15 @@ def test_names_on_the_boards_and_badges_are_escaped(app, client, world):
     for path in ("/leaderboard?period=all", "/badges", "/members/hostile"):
         html = page(client.get(path))
         assert not html.find("script", string="x()") and not html.find("img", src="x"), path
+
+
+def test_first_replies_to_three_newcomers_make_a_welcoming_member(app, world):
+    newcomer = _member("newcomer", joined_at=utcnow() - timedelta(days=2))
+    app.config["FORUM_NEW_MEMBER_POSTS_PER_HOUR"] = 10_000
+    for n in range(3):
+        opened = discussions.start_discussion(newcomer, world["network"], f"Ciao {n}", "Sono nuovo")
+        discussions.reply(world["offerer"], opened, "Benvenuto!")
+        db.session.commit()
+        held = db.session.scalar(select(BadgeAward.id).where(
+            BadgeAward.user_id == world["offerer"].id, BadgeAward.badge == "welcoming"))
+        assert bool(held) == (n == 2)
