@@ -12,4 +12,9 @@ def load_user(session_id: str) -> User | None:
         return None
     if user.is_deleted or user.is_suspended:
         return None
+    if user.role != "member":
+        from forum.accounts.twofactor import lacks_second_factor
+
+        # Staff pages need a session that passed the second factor when the account has one.
+        user.staff_powers_withheld = lacks_second_factor(user)
     return user

@@ -82,13 +82,17 @@ class User(UserMixin, db.Model):
     def is_suspended(self) -> bool:
         return self.suspended_until is not None and self.suspended_until > utcnow()
 
+    # Set by the user loader on the signed-in member when this session has not passed the
+    # second factor the account requires: staff powers then wait for a code.
+    staff_powers_withheld = False
+
     @property
     def is_staff(self) -> bool:
-        return self.role in ("staff", "admin")
+        return self.role in ("staff", "admin") and not self.staff_powers_withheld
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == "admin" and not self.staff_powers_withheld
 
     @property
     def display_name(self) -> str:

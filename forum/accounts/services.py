@@ -331,6 +331,8 @@ def confirm_email_change(token: str) -> User:
     user.email = user.pending_email
     user.pending_email = None
     user.email_confirmed_at = utcnow()
+    # Whoever held the old address's sessions does not keep them.
+    end_sessions(user)
     return user
 
 

@@ -52,6 +52,8 @@ REAUTH_SECONDS = 600
 PENDING_KEY = "2fa_pending"
 SETUP_KEY = "2fa_setup_secret"
 AUTH_AT_KEY = "auth_at"
+# Set once this session has passed the second factor (a code at sign-in or re-authentication).
+SECOND_FACTOR_KEY = "2fa_passed"
 # Base32 without look-alikes (0/O, 1/I/L): codes are read off paper and typed by hand.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -215,6 +217,25 @@ def mark_authenticated() -> None:
     session[AUTH_AT_KEY] = int(time.time())
 
 
+def mark_second_factor() -> None:
+    session[SECOND_FACTOR_KEY] = True
+
+
+def lacks_second_factor(user) -> bool:
+    """A session of an account with two-factor sign-in that never gave a code: opened with a
+    remember-me cookie, or by password before the owner enrolled. It keeps no staff powers."""
+    return is_enabled(user) and not session.get(SECOND_FACTOR_KEY)
+
+
+def _renew_session(user) -> None:
+    """End every other session and remember-me cookie of the member; keep this browser in."""
+    from forum.accounts.views import _relogin
+
+    accounts_services.end_sessions(user)
+    db.session.commit()
+    _relogin(user)
+
+
 def recently_authenticated() -> bool:
     at = session.get(AUTH_AT_KEY)
     limit = current_app.config.get("FORUM_REAUTH_SECONDS", REAUTH_SECONDS)
@@ -310,6 +331,7 @@ def _finish_login(user: User, pending: dict):
     session.pop(PENDING_KEY, None)
     login_user(user, remember=pending.get("remember", False))
     mark_authenticated()
+    mark_second_factor()
     target = safe_next(pending.get("next"), url_for("home.index"))
     return _set_language_cookie(redirect(target), user.preferred_language)
 
@@ -329,6 +351,8 @@ def reauth():
         else:
             db.session.commit()
             mark_authenticated()
+            if enabled:
+                mark_second_factor()
             return redirect(target)
     return render_template("accounts/twofactor_reauth.html", form=form, enabled=enabled)
 
@@ -359,7 +383,9 @@ def setup():
         except ServiceError as error:
             form.code.errors = [*form.code.errors, error.message]
         else:
-            db.session.commit()
+            # Sessions opened by password alone must not carry on as if they had given a code.
+            _renew_session(current_user)
+            mark_second_factor()
             session.pop(SETUP_KEY, None)
             flash(_("Two-factor sign-in is on."), "success")
             return render_template("accounts/twofactor_codes.html", codes=codes)
@@ -375,7 +401,7 @@ def regenerate():
     if not ButtonForm().validate_on_submit() or not is_enabled(current_user):
         return redirect(url_for(".settings"))
     codes = new_recovery_codes(current_user)
-    db.session.commit()
+    _renew_session(current_user)
     flash(_("New recovery codes: the old ones no longer work."), "success")
     return render_template("accounts/twofactor_codes.html", codes=codes)
 
@@ -386,7 +412,8 @@ def regenerate():
 def turn_off():
     if ButtonForm().validate_on_submit() and is_enabled(current_user):
         disable(current_user)
-        db.session.commit()
+        _renew_session(current_user)
+        session.pop(SECOND_FACTOR_KEY, None)
         flash(_("Two-factor sign-in is off."), "success")
     return redirect(url_for(".settings"))
 
@@ -395,6 +422,18 @@ def turn_off():
 ENROLMENT_ENDPOINTS = {"static", "accounts.logout", "twofactor.settings", "twofactor.setup",
                        "twofactor.reauth", "twofactor.challenge", "home.privacy",
                        "home.accessibility"}
+
+
+@bp.app_errorhandler(403)
+def _forbidden(error):
+    """Staff refused only for want of the second factor in this session are asked for it."""
+    if getattr(current_user, "staff_powers_withheld", False):
+        flash(_("Enter a code from your app to use staff pages in this session."), "info")
+        target = request.full_path if request.method == "GET" else request.path
+        return redirect(url_for("twofactor.reauth", next=target.rstrip("?")))
+    from forum.core.errors import render_error
+
+    return render_error(error)
 
 
 @bp.before_app_request

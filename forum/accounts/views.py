@@ -11,6 +11,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -137,6 +138,7 @@ def login():
         else:
             services.record_login(user)
             db.session.commit()
+            session.pop(twofactor.SECOND_FACTOR_KEY, None)
             login_user(user, remember=form.remember.data)
             twofactor.mark_authenticated()
             return _set_language_cookie(redirect(target), user.preferred_language)
@@ -152,6 +154,11 @@ def _suspension_message(user: User) -> str:
 
 @bp.post("/auth/logout")
 def logout():
+    # Signing out ends the member's sessions, so a copied session or remember-me cookie
+    # stops working too (cookies are signed, not stored: the version is what can be revoked).
+    if current_user.is_authenticated:
+        services.end_sessions(current_user)
+        db.session.commit()
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("home.index"))
@@ -270,6 +277,8 @@ def change_email():
 
 @bp.get("/account/email/<token>")
 def confirm_email(token):
+    # Read before the change ends this member's sessions, this one included.
+    signed_in_id = current_user.id if current_user.is_authenticated else None
     try:
         user = services.confirm_email_change(token)
     except InvalidToken:
@@ -279,6 +288,8 @@ def confirm_email(token):
         flash(error.message, "danger")
         return redirect(url_for("home.index"))
     db.session.commit()
+    if signed_in_id == user.id:
+        _relogin(user)
     flash(_("Your e-mail address is now %(email)s.", email=user.email), "success")
     return redirect(url_for("home.index"))
 

@@ -35,8 +35,9 @@ def test_staff_without_two_factor_are_sent_to_enrol_in_production(app, world, cl
     assert not failures, "staff without 2FA got through:\n  " + "\n  ".join(failures)
 
 
-# One client makes every request below: these would end its session for the rest.
-SESSION_ENDING = {"accounts.logout", "accounts.sign_out_everywhere"}
+# One client makes every request below: these end its session for the rest (confirming a
+# change of address ends the member's other sessions; the rollback undoes the new version).
+SESSION_ENDING = {"accounts.logout", "accounts.sign_out_everywhere", "accounts.confirm_email"}
 
 
 def test_members_are_not_stopped_in_production(app, search_index, world, clients, monkeypatch):
