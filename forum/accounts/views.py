@@ -45,6 +45,18 @@ def _set_language_cookie(response, language: str | None):
     return response
 
 
+def _signed_in_again(url: str) -> str:
+    """After the commit: keep this browser signed in (_relogin), then go to `url`."""
+    _relogin(current_user)
+    return url
+
+
+def _signed_out(url: str) -> str:
+    """After the commit: sign this browser out, then go to `url`."""
+    logout_user()
+    return url
+
+
 def _has_remember_cookie() -> bool:
     return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
@@ -73,23 +85,20 @@ def register():
     form = _profile_form(forms.RegisterForm)
     if form.validate_on_submit():
         # A filled honeypot gets the same answer as a person, and no account.
-        if not form.website.data:
-            try:
-                services.register_member(
-                    form.username.data, form.email.data, form.password.data,
-                    full_name=form.full_name.data, profession=form.profession.data,
-                    organisation_id=form.organisation_id.data,
-                    new_organisation=form.new_organisation.data,
-                    organisation_kind=form.organisation_kind.data, city_id=form.city_id.data,
-                    listed=form.listed.data, language=current_language())
-            except ServiceError as error:
-                web.form_error(form, error)
-                return render_template("accounts/register.html", form=form)
-            db.session.commit()
-        address = services.normalise_email(form.email.data)
-        flash(_("Thank you for registering. We have sent a link to %(email)s: open it to confirm "
-                "your address, then sign in.", email=address), "success")
-        return redirect(url_for("accounts.login"))
+        register = (lambda: None) if form.website.data else lambda: services.register_member(
+            form.username.data, form.email.data, form.password.data,
+            full_name=form.full_name.data, profession=form.profession.data,
+            organisation_id=form.organisation_id.data,
+            new_organisation=form.new_organisation.data,
+            organisation_kind=form.organisation_kind.data, city_id=form.city_id.data,
+            listed=form.listed.data, language=current_language())
+        done = web.submit(
+            form, register,
+            _("Thank you for registering. We have sent a link to %(email)s: open it to confirm "
+              "your address, then sign in.", email=services.normalise_email(form.email.data)),
+            url_for("accounts.login"))
+        if done:
+            return done
     return render_template("accounts/register.html", form=form)
 
 
@@ -186,15 +195,11 @@ def reset_password(token):
         return redirect(url_for("accounts.reset_request"))
     form = forms.ResetPasswordForm()
     if form.validate_on_submit():
-        try:
-            services.reset_password(token, form.password.data)
-        except ServiceError as error:
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            logout_user()
-            flash(_("Your password has been changed. You can now sign in."), "success")
-            return redirect(url_for("accounts.login"))
+        done = web.submit(form, lambda: services.reset_password(token, form.password.data),
+                          _("Your password has been changed. You can now sign in."),
+                          lambda _saved: _signed_out(url_for("accounts.login")))
+        if done:
+            return done
     return render_template("accounts/reset_password.html", form=form)
 
 
@@ -206,8 +211,8 @@ def reset_password(token):
 def edit_profile():
     form = _profile_form(forms.ProfileForm, obj=current_user)
     if form.validate_on_submit():
-        try:
-            services.update_profile(
+        done = web.submit(
+            form, lambda: services.update_profile(
                 current_user, full_name=form.full_name.data, profession=form.profession.data,
                 organisation_id=form.organisation_id.data,
                 new_organisation=form.new_organisation.data,
@@ -215,14 +220,13 @@ def edit_profile():
                 bio=form.bio.data, preferred_language=form.preferred_language.data,
                 listed=form.listed.data, avatar=form.avatar.data,
                 remove_avatar=form.remove_avatar.data, opendata_named=form.opendata_named.data,
-                on_leaderboard=form.on_leaderboard.data)
-        except ServiceError as error:
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your profile has been saved."), "success")
-            response = redirect(url_for("accounts.member", username=current_user.username))
-            return _set_language_cookie(response, current_user.preferred_language)
+                on_leaderboard=form.on_leaderboard.data),
+            _("Your profile has been saved."),
+            lambda _saved: _set_language_cookie(
+                redirect(url_for("accounts.member", username=current_user.username)),
+                current_user.preferred_language))
+        if done:
+            return done
     return render_template("accounts/edit_profile.html", form=form,
                            button=forms.ButtonForm())
 
@@ -233,17 +237,13 @@ def edit_profile():
 def change_password():
     form = forms.PasswordForm()
     if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data,
-                                     form.new_password.data)
-        except ServiceError as error:
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            _relogin(current_user)
-            flash(_("Your password has been changed; your other sessions have been signed out."),
-                  "success")
-            return redirect(url_for("accounts.change_password"))
+        done = web.submit(
+            form, lambda: services.change_password(current_user, form.current_password.data,
+                                                   form.new_password.data),
+            _("Your password has been changed; your other sessions have been signed out."),
+            lambda _saved: _signed_in_again(url_for("accounts.change_password")))
+        if done:
+            return done
     return render_template("accounts/password.html", form=form, button=forms.ButtonForm())
 
 
@@ -263,15 +263,14 @@ def sign_out_everywhere():
 def change_email():
     form = forms.EmailForm()
     if form.validate_on_submit():
-        try:
-            services.request_email_change(current_user, form.email.data, form.password.data)
-        except ServiceError as error:
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("We have sent a link to %(email)s. Your address changes when you open it.",
-                    email=current_user.pending_email), "success")
-            return redirect(url_for("accounts.edit_profile"))
+        done = web.submit(
+            form, lambda: services.request_email_change(current_user, form.email.data,
+                                                        form.password.data),
+            lambda _saved: _("We have sent a link to %(email)s. Your address changes when you "
+                             "open it.", email=current_user.pending_email),
+            lambda _saved: url_for("accounts.edit_profile"))
+        if done:
+            return done
     return render_template("accounts/email.html", form=form)
 
 
@@ -310,15 +309,12 @@ def export():
 def delete_account():
     form = forms.DeleteForm()
     if form.validate_on_submit():
-        try:
-            services.delete_account(current_user, form.password.data)
-        except ServiceError as error:
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            logout_user()
-            flash(_("Your account has been deleted. Thank you for taking part."), "info")
-            return redirect(url_for("home.index"))
+        done = web.submit(
+            form, lambda: services.delete_account(current_user, form.password.data),
+            (_("Your account has been deleted. Thank you for taking part."), "info"),
+            lambda _saved: _signed_out(url_for("home.index")))
+        if done:
+            return done
     return render_template("accounts/delete.html", form=form)
 
 

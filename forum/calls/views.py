@@ -33,7 +33,7 @@ from forum.calls.permissions import (
 )
 from forum.core import web
 from forum.core.db import utcnow
-from forum.core.errors import BadFilter, ServiceError
+from forum.core.errors import BadFilter
 from forum.core.forms import initial_data
 from forum.core.i18n import current_language, format_day
 from forum.core.themes import THEMES
@@ -236,16 +236,13 @@ def create():
         abort(403)
     form = CallForm()
     if form.validate_on_submit():
-        try:
-            call = services.create_call(current_user, form.data, form.attachments.data)
-        except ServiceError as error:
-            db.session.rollback()
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The call was published.") if call.is_published else
-                  _("Thank you: the call will appear once staff have checked it."), "success")
-            return redirect(url_for(".show", call_id=call.id))
+        done = web.submit(
+            form, lambda: services.create_call(current_user, form.data, form.attachments.data),
+            lambda call: _("The call was published.") if call.is_published else
+            _("Thank you: the call will appear once staff have checked it."),
+            lambda call: url_for(".show", call_id=call.id))
+        if done:
+            return done
     heading = _("Publish a call") if can_publish(current_user) else _("Propose a call")
     return render_template("calls/form.html", form=form, call=None, files=[], heading=heading)
 
@@ -261,15 +258,13 @@ def edit(call_id: int):
                                       applicants=call.applicant_codes,
                                       deadline=services.deadline_in_rome(call)))
     if form.validate_on_submit():
-        try:
-            services.update_call(current_user, call, form.data, form.attachments.data)
-        except ServiceError as error:
-            db.session.rollback()
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The call was saved."), "success")
-            return redirect(url_for(".show", call_id=call.id))
+        done = web.submit(
+            form, lambda: services.update_call(current_user, call, form.data,
+                                               form.attachments.data),
+            _("The call was saved."),
+            lambda _saved: url_for(".show", call_id=call.id))
+        if done:
+            return done
     return render_template("calls/form.html", form=form, call=call,
                            heading=_("Edit %(name)s", name=call.title),
                            files=attachments.attachments_of("call", call.id))

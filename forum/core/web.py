@@ -1,8 +1,16 @@
-"""Helpers the views of every package share: the ?page= argument and a service's refusal
-shown on its form."""
-from flask import abort, flash, request
+"""Helpers the views of every package share: the ?page= argument, a service's refusal shown
+on its form, and the one way a form view runs its service (`submit`)."""
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import Response, abort, flash, redirect, request
 
 from forum.core.errors import ServiceError
+from forum.extensions import db
+
+T = TypeVar("T")
+# What to flash after a commit: a message (shown as a success), (message, category), or None.
+Flash = str | tuple[str, str] | None
 
 # Past this a page number is a crafted request, not a reader paging through.
 MAX_PAGE = 100_000
@@ -24,3 +32,26 @@ def form_error(form, error: ServiceError) -> None:
         flash(error.message, "danger")
     else:
         field.errors = [*field.errors, error.message]
+
+
+def submit(form, action: Callable[[], T], success: Flash | Callable[[T], Flash],
+           next_url: str | Callable[[T], str | Response]) -> Response | None:
+    """Run a validated form's service: on a ServiceError roll back and show it on the form
+    (None: the view renders the form again, input intact); else commit once, flash `success`
+    and redirect to `next_url`. Both may be functions of what the service returned; a
+    `next_url` function may do after-commit work (sign out, set a cookie) and return a
+    response of its own."""
+    try:
+        result = action()
+    except ServiceError as error:
+        db.session.rollback()
+        form_error(form, error)
+        return None
+    db.session.commit()
+    message = success(result) if callable(success) else success
+    if isinstance(message, tuple):
+        flash(*message)
+    elif message:
+        flash(message, "success")
+    target = next_url(result) if callable(next_url) else next_url
+    return redirect(target) if isinstance(target, str) else target

@@ -18,8 +18,7 @@ from forum.accounts.permissions import can_post
 from forum.attachments import services as attachments
 from forum.attachments.web import accept_uploads
 from forum.core import web
-from forum.core.errors import ServiceError
-from forum.core.visibility import can_see
+from forum.core.visibility import PENDING, can_see
 from forum.discussions import permissions, services
 from forum.discussions.forms import ActionForm, DiscussionForm, EditPostForm, PostForm, StateForm
 from forum.discussions.models import Discussion, Post
@@ -77,17 +76,13 @@ def reply(discussion_id: int):
     form = PostForm()
     if not form.validate_on_submit() or form.preview.data:
         return _render_thread(discussion, None, form, preview=form.preview.data)
-    try:
-        post = services.reply(current_user, discussion, form.body.data, form.attachments.data)
-    except ServiceError as error:
-        web.form_error(form, error)
-        return _render_thread(discussion, None, form)
-    db.session.commit()
-    if post.visibility == "pending":
-        flash(_("Thank you: your reply will appear once staff have approved it."), "info")
-    else:
-        flash(_("Your reply has been published."), "success")
-    return redirect(post_url(post))
+    done = web.submit(
+        form, lambda: services.reply(current_user, discussion, form.body.data,
+                                     form.attachments.data),
+        lambda post: (_("Thank you: your reply will appear once staff have approved it."), "info")
+        if post.visibility == PENDING else _("Your reply has been published."),
+        post_url)
+    return done or _render_thread(discussion, None, form)
 
 
 def _render_thread(discussion: Discussion, page: int | None, form: PostForm, preview=False):
@@ -124,20 +119,15 @@ def create():
         if form.preview.data:
             preview_html = services.render_body(form.body.data)
         else:
-            try:
-                discussion = services.start_discussion(
-                    current_user, space, form.title.data, form.body.data, form.attachments.data
-                )
-            except ServiceError as error:
-                web.form_error(form, error)
-            else:
-                db.session.commit()
-                if discussion.visibility == "pending":
-                    flash(_("Thank you: your discussion will appear once staff have approved "
-                            "it."), "info")
-                else:
-                    flash(_("Your discussion has started."), "success")
-                return redirect(url_for(".show", discussion_id=discussion.id))
+            done = web.submit(
+                form, lambda: services.start_discussion(current_user, space, form.title.data,
+                                                        form.body.data, form.attachments.data),
+                lambda discussion: (_("Thank you: your discussion will appear once staff have "
+                                      "approved it."), "info")
+                if discussion.visibility == PENDING else _("Your discussion has started."),
+                lambda discussion: url_for(".show", discussion_id=discussion.id))
+            if done:
+                return done
     return render_template("discussions/new.html", form=form, space=space,
                            space_key=request.args["space"], preview_html=preview_html)
 
@@ -170,16 +160,13 @@ def edit_post(post_id: int):
         if form.preview.data:
             preview_html = services.render_body(form.body.data)
         else:
-            try:
-                title = form.title.data if post.number == 1 else None
-                services.edit_post(current_user, post, form.body.data, title,
-                                   form.attachments.data)
-            except ServiceError as error:
-                web.form_error(form, error)
-            else:
-                db.session.commit()
-                flash(_("Your changes have been saved."), "success")
-                return redirect(post_url(post))
+            title = form.title.data if post.number == 1 else None
+            done = web.submit(
+                form, lambda: services.edit_post(current_user, post, form.body.data, title,
+                                                 form.attachments.data),
+                _("Your changes have been saved."), lambda _saved: post_url(post))
+            if done:
+                return done
     return render_template("discussions/edit_post.html", form=form, post=post,
                            discussion=post.discussion, preview_html=preview_html,
                            files=attachments.attachments_of("post", post.id))

@@ -205,6 +205,8 @@ def set_pinned(actor: User, discussion: Discussion, pinned: bool, reason=None) -
 
 def move_discussion(actor: User, discussion: Discussion, new_space, reason: str | None = None):
     """Into another twinning or network; its posts follow (they belong to the discussion)."""
+    if new_space is None:
+        raise ServiceError(_("Choose a twinning or a network."), field="space")
     old_key = discussions.space_key(discussion.space) if discussion.space else None
     new_key = discussions.space_key(new_space)
     if old_key == new_key:

@@ -17,7 +17,6 @@ from flask_login import current_user, login_required
 
 from forum.accounts.models import User
 from forum.core import web
-from forum.core.errors import ServiceError
 from forum.core.visibility import STATES
 from forum.discussions.models import Discussion
 from forum.extensions import db, limiter
@@ -62,14 +61,13 @@ def report(kind_name: str, item_id: int):
         abort(403)
     form = forms.ReportForm()
     if form.validate_on_submit():
-        try:
-            services.report(current_user, kind_name, item, form.reason.data, form.note.data)
-        except ServiceError as error:
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Thank you: staff will look at your report."), "success")
-            return redirect(kind.url(item))
+        done = web.submit(
+            form, lambda: services.report(current_user, kind_name, item, form.reason.data,
+                                          form.note.data),
+            _("Thank you: staff will look at your report."),
+            lambda _saved: kind.url(item))
+        if done:
+            return done
     already = services.open_report(current_user, kind_name, item.id) is not None
     return render_template("moderation/report.html", form=form, kind=kind, item=item,
                            already=already)
@@ -130,16 +128,11 @@ def _act(kind_name: str, item_id: int, name: str, action, done: str):
     _kind, obj = _load(kind_name, item_id)
     form = _form(name)
     if form.validate_on_submit():
-        try:
-            action(obj, form)
-        except ServiceError as error:
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            flash(done, "success")
-            if request.form.get("back") == "queue":
-                return redirect(url_for(".queue"))
-            return redirect(url_for(".item", kind_name=kind_name, item_id=obj.id))
+        back = (url_for(".queue") if request.form.get("back") == "queue" else
+                url_for(".item", kind_name=kind_name, item_id=obj.id))
+        response = web.submit(form, lambda: action(obj, form), done, back)
+        if response:
+            return response
     return _item_page(kind_name, obj, 400, failed=form)
 
 
@@ -176,14 +169,12 @@ def purge(kind_name: str, item_id: int):
     _kind, obj = _load(kind_name, item_id)
     form = _form("purge")
     if form.validate_on_submit():
-        try:
-            services.purge(current_user, kind_name, obj, form.reason.data)
-        except ServiceError as error:
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The content has been deleted for good."), "success")
-            return redirect(url_for(".queue"))
+        done = web.submit(
+            form, lambda: services.purge(current_user, kind_name, obj, form.reason.data),
+            _("The content has been deleted for good."),
+            lambda _saved: url_for(".queue"))
+        if done:
+            return done
     return _item_page(kind_name, obj, 400, failed=form)
 
 
@@ -199,15 +190,13 @@ def edit(kind_name: str, item_id: int):
     if request.method == "GET":
         form.body.data, form.title.data = post.body, post.discussion.title
     if form.validate_on_submit():
-        try:
-            services.edit_item(current_user, kind_name, obj, form.body.data, form.reason.data,
-                               form.title.data)
-        except ServiceError as error:
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The changes have been saved."), "success")
-            return redirect(url_for(".item", kind_name=kind_name, item_id=obj.id))
+        done = web.submit(
+            form, lambda: services.edit_item(current_user, kind_name, obj, form.body.data,
+                                             form.reason.data, form.title.data),
+            _("The changes have been saved."),
+            lambda _saved: url_for(".item", kind_name=kind_name, item_id=obj.id))
+        if done:
+            return done
     return render_template("moderation/edit.html", form=form, post=post, kind_name=kind_name,
                            item=obj)
 
@@ -256,16 +245,13 @@ def move(discussion_id: int):
     form = _form("move")
     if form.validate_on_submit():
         space = services.find_space(form.space.data)
-        try:
-            if space is None:
-                raise ServiceError(_("Choose a twinning or a network."), field="space")
-            services.move_discussion(current_user, discussion, space, form.reason.data)
-        except ServiceError as error:
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The discussion has been moved."), "success")
-            return redirect(url_for(".item", kind_name="discussion", item_id=discussion.id))
+        done = web.submit(
+            form, lambda: services.move_discussion(current_user, discussion, space,
+                                                   form.reason.data),
+            _("The discussion has been moved."),
+            lambda _saved: url_for(".item", kind_name="discussion", item_id=discussion.id))
+        if done:
+            return done
     return _item_page("discussion", discussion, 400, failed=form)
 
 
@@ -288,14 +274,12 @@ def suspend(user_id: int):
     form = _form("suspend")
     if form.validate_on_submit():
         days = None if form.indefinitely.data else form.days.data
-        try:
-            services.suspend(current_user, member, days, form.reason.data)
-        except ServiceError as error:
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s is suspended.", name=member.display_name), "success")
-            return redirect(url_for(".item", kind_name="user", item_id=member.id))
+        done = web.submit(
+            form, lambda: services.suspend(current_user, member, days, form.reason.data),
+            _("%(name)s is suspended.", name=member.display_name),
+            lambda _saved: url_for(".item", kind_name="user", item_id=member.id))
+        if done:
+            return done
     return _item_page("user", member, 400, failed=form)
 
 
@@ -305,15 +289,12 @@ def unsuspend(user_id: int):
     member = _member(user_id)
     form = _form("unsuspend")
     if form.validate_on_submit():
-        try:
-            services.unsuspend(current_user, member, form.reason.data)
-        except ServiceError as error:
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The suspension of %(name)s has been lifted.", name=member.display_name),
-                  "success")
-            return redirect(url_for(".item", kind_name="user", item_id=member.id))
+        done = web.submit(
+            form, lambda: services.unsuspend(current_user, member, form.reason.data),
+            _("The suspension of %(name)s has been lifted.", name=member.display_name),
+            lambda _saved: url_for(".item", kind_name="user", item_id=member.id))
+        if done:
+            return done
     return _item_page("user", member, 400, failed=form)
 
 

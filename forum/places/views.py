@@ -7,7 +7,6 @@ from forum.attachments import services as attachments
 from forum.attachments.web import accept_uploads
 from forum.core import web
 from forum.core.db import utcnow
-from forum.core.errors import ServiceError
 from forum.core.forms import initial_data
 from forum.extensions import db
 from forum.places import services
@@ -53,15 +52,12 @@ def city(slug: str):
 def new_city():
     form = CityForm()
     if form.validate_on_submit():
-        try:
-            city = services.create_city(current_user, form.data)
-        except ServiceError as error:
-            db.session.rollback()
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The city was created."), "success")
-            return redirect(url_for(".city", slug=city.slug))
+        done = web.submit(
+            form, lambda: services.create_city(current_user, form.data),
+            _("The city was created."),
+            lambda city: url_for(".city", slug=city.slug))
+        if done:
+            return done
     return render_template("places/city_form.html", form=form, city=None)
 
 
@@ -71,15 +67,12 @@ def edit_city(slug: str):
     city = services.city_by_slug(slug) or abort(404)
     form = CityForm(obj=city)
     if form.validate_on_submit():
-        try:
-            services.update_city(current_user, city, form.data)
-        except ServiceError as error:
-            db.session.rollback()
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The city was saved."), "success")
-            return redirect(url_for(".city", slug=city.slug))
+        done = web.submit(
+            form, lambda: services.update_city(current_user, city, form.data),
+            _("The city was saved."),
+            lambda _saved: url_for(".city", slug=city.slug))
+        if done:
+            return done
     return render_template("places/city_form.html", form=form, city=city)
 
 
@@ -104,16 +97,13 @@ def new_project(slug: str):
     city = services.city_by_slug(slug) or abort(404)
     form = ProjectForm()
     if form.validate_on_submit():
-        try:
-            project = services.create_project(current_user, city, form.data,
-                                              form.attachments.data)
-        except ServiceError as error:
-            db.session.rollback()
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The project was created."), "success")
-            return redirect(url_for(".project", slug=city.slug, project_id=project.id))
+        done = web.submit(
+            form, lambda: services.create_project(current_user, city, form.data,
+                                                  form.attachments.data),
+            _("The project was created."),
+            lambda project: url_for(".project", slug=city.slug, project_id=project.id))
+        if done:
+            return done
     return render_template("places/project_form.html", form=form, city=city, project=None,
                            files=[])
 
@@ -125,15 +115,13 @@ def edit_project(slug: str, project_id: int):
     project = services.project_in_city(city, project_id, current_user) or abort(404)
     form = ProjectForm(data=initial_data(ProjectForm, project, themes=project.theme_codes))
     if form.validate_on_submit():
-        try:
-            services.update_project(current_user, project, form.data, form.attachments.data)
-        except ServiceError as error:
-            db.session.rollback()
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The project was saved."), "success")
-            return redirect(url_for(".project", slug=city.slug, project_id=project.id))
+        done = web.submit(
+            form, lambda: services.update_project(current_user, project, form.data,
+                                                  form.attachments.data),
+            _("The project was saved."),
+            lambda _saved: url_for(".project", slug=city.slug, project_id=project.id))
+        if done:
+            return done
     return render_template("places/project_form.html", form=form, city=city, project=project,
                            files=attachments.attachments_of("project", project.id))
 
@@ -183,15 +171,12 @@ def network(slug: str):
 def new_network():
     form = NetworkForm()
     if form.validate_on_submit():
-        try:
-            network = services.create_network(current_user, form.data)
-        except ServiceError as error:
-            db.session.rollback()
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The network was created."), "success")
-            return redirect(url_for(".edit_network", slug=network.slug))
+        done = web.submit(
+            form, lambda: services.create_network(current_user, form.data),
+            _("The network was created."),
+            lambda network: url_for(".edit_network", slug=network.slug))
+        if done:
+            return done
     return render_template("places/network_form.html", form=form, network=None)
 
 
@@ -201,15 +186,12 @@ def edit_network(slug: str):
     network = services.network_by_slug(slug, current_user) or abort(404)
     form = NetworkForm(obj=network)
     if form.validate_on_submit():
-        try:
-            services.update_network(current_user, network, form.data)
-        except ServiceError as error:
-            db.session.rollback()
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The network was saved."), "success")
-            return redirect(url_for(".network", slug=network.slug))
+        done = web.submit(
+            form, lambda: services.update_network(current_user, network, form.data),
+            _("The network was saved."),
+            lambda _saved: url_for(".network", slug=network.slug))
+        if done:
+            return done
     return _network_form_page(network, form, member_form_for(None))
 
 
@@ -231,19 +213,16 @@ def add_network_member(slug: str):
     network = services.network_by_slug(slug, current_user) or abort(404)
     member_form = member_form_for(request.form)
     if member_form.validate():
-        try:
-            services.add_network_member(
+        done = web.submit(
+            member_form, lambda: services.add_network_member(
                 current_user, network, city_id=member_form.city.data or None,
                 organisation_name=member_form.organisation_name.data or None,
                 organisation_kind=member_form.organisation_kind.data,
-                is_example=member_form.is_example.data)
-        except ServiceError as error:
-            db.session.rollback()
-            member_form.city.errors = [*member_form.city.errors, error.message]
-        else:
-            db.session.commit()
-            flash(_("The member was added to the network."), "success")
-            return redirect(url_for(".edit_network", slug=network.slug))
+                is_example=member_form.is_example.data),
+            _("The member was added to the network."),
+            lambda _saved: url_for(".edit_network", slug=network.slug))
+        if done:
+            return done
     return _network_form_page(network, NetworkForm(obj=network, formdata=None), member_form, 422)
 
 

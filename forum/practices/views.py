@@ -1,14 +1,14 @@
 """Practice pages: the list, a practice with its matches, writing, interest and "matched"."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from forum.attachments import services as attachments
 from forum.attachments.web import accept_uploads
 from forum.core import web
-from forum.core.errors import BadFilter, ServiceError
+from forum.core.errors import BadFilter
 from forum.core.themes import THEMES
-from forum.extensions import db, login_manager
+from forum.extensions import login_manager
 from forum.practices import permissions, services
 from forum.practices.forms import InterestForm, MatchedForm, PracticeForm
 from forum.practices.models import KIND_DESCRIPTIONS, KINDS, LANGUAGES, SEEK, STATUSES
@@ -70,23 +70,13 @@ def _practice_form(**kwargs) -> PracticeForm:
     return form
 
 
-def _save(form, practice=None):
-    """Validate and call the service; the saved practice, or None to show the form again."""
+def _save(form, action, message: str):
+    """Validate and run the service: a redirect to the saved practice, or None to show the
+    form again."""
     if not form.validate_on_submit():
         return None
-    try:
-        if practice is None:
-            practice = services.create_practice(current_user, form.service_data(),
-                                                form.attachments.data)
-        else:
-            services.update_practice(current_user, practice, form.service_data(),
-                                     form.attachments.data)
-    except ServiceError as error:
-        db.session.rollback()
-        web.form_error(form, error)
-        return None
-    db.session.commit()
-    return practice
+    return web.submit(form, action, message,
+                      lambda practice: url_for(".show", practice_id=practice.id))
 
 
 @bp.route("/practices/new", methods=["GET", "POST"])
@@ -100,11 +90,10 @@ def create():
         "kind": kind if kind in KINDS else None,
         "language": _current_language(),
         "city": current_user.city_id or 0, "organisation": current_user.organisation_id or 0})
-    practice = _save(form)
-    if practice is not None:
-        flash(_("Your practice is published."), "success")
-        return redirect(url_for(".show", practice_id=practice.id))
-    return render_template("practices/form.html", form=form, practice=None, files=[])
+    done = _save(form, lambda: services.create_practice(current_user, form.service_data(),
+                                                        form.attachments.data),
+                 _("Your practice is published."))
+    return done or render_template("practices/form.html", form=form, practice=None, files=[])
 
 
 def _current_language() -> str:
@@ -127,10 +116,11 @@ def edit(practice_id: int):
         "status": practice.status, "city": practice.city_id or 0,
         "organisation": practice.organisation_id or 0, "twinning": practice.twinning_id or 0,
         "related": ", ".join(str(i) for i in services.related_ids(practice))})
-    if _save(form, practice) is not None:
-        flash(_("The practice was saved."), "success")
-        return redirect(url_for(".show", practice_id=practice.id))
-    return render_template("practices/form.html", form=form, practice=practice,
+    done = _save(form, lambda: services.update_practice(current_user, practice,
+                                                        form.service_data(),
+                                                        form.attachments.data),
+                 _("The practice was saved."))
+    return done or render_template("practices/form.html", form=form, practice=practice,
                            files=attachments.attachments_of("practice", practice.id))
 
 
@@ -146,19 +136,15 @@ def interest(practice_id: int):
         abort(403)
     form = InterestForm()
     if form.validate_on_submit():
-        try:
-            done = services.express_interest(current_user, practice, form.message.data)
-        except ServiceError as error:
-            db.session.rollback()
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            if done is None:
-                flash(_("You had already come forward for this practice."), "info")
-            else:
-                flash(_("The author has been told by e-mail. You can now see each other's "
-                        "e-mail address and organisation on this page."), "success")
-            return redirect(url_for(".show", practice_id=practice.id))
+        done = web.submit(
+            form, lambda: services.express_interest(current_user, practice, form.message.data),
+            lambda interest: (_("You had already come forward for this practice."), "info")
+            if interest is None else
+            _("The author has been told by e-mail. You can now see each other's e-mail address "
+              "and organisation on this page."),
+            lambda _saved: url_for(".show", practice_id=practice.id))
+        if done:
+            return done
     return _page(practice, 200, interest_form=form)
 
 
@@ -181,16 +167,13 @@ def matched(practice_id: int):
         abort(403)
     form = _matched_form(practice, services.suggestions_for(practice))
     if form.validate_on_submit():
-        try:
-            services.mark_matched(current_user, practice, form.answer_practice.data,
-                                  form.answer_user.data)
-        except ServiceError as error:
-            db.session.rollback()
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The practice is marked as matched."), "success")
-            return redirect(url_for(".show", practice_id=practice.id))
+        done = web.submit(
+            form, lambda: services.mark_matched(current_user, practice, form.answer_practice.data,
+                                                form.answer_user.data),
+            _("The practice is marked as matched."),
+            lambda _saved: url_for(".show", practice_id=practice.id))
+        if done:
+            return done
     return _page(practice, 200, matched_form=form)
 
 

@@ -8,7 +8,7 @@ from forum.attachments import services as attachments
 from forum.attachments.web import accept_uploads
 from forum.core import web
 from forum.core.db import utcnow
-from forum.core.errors import BadFilter, ServiceError
+from forum.core.errors import BadFilter
 from forum.core.forms import initial_data
 from forum.extensions import db, login_manager
 from forum.places import services as places
@@ -99,16 +99,13 @@ def _twinning_data(form) -> dict:
 def create():
     form = _twinning_form()
     if form.validate_on_submit():
-        try:
-            twinning = services.create_twinning(current_user, _twinning_data(form),
-                                                form.attachments.data)
-        except ServiceError as error:
-            db.session.rollback()
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The twinning was created, with its general discussion."), "success")
-            return redirect(url_for(".show", slug=twinning.slug))
+        done = web.submit(
+            form, lambda: services.create_twinning(current_user, _twinning_data(form),
+                                                   form.attachments.data),
+            _("The twinning was created, with its general discussion."),
+            lambda twinning: url_for(".show", slug=twinning.slug))
+        if done:
+            return done
     return render_template("twinnings/form.html", form=form, twinning=None, files=[])
 
 
@@ -122,16 +119,13 @@ def edit(slug: str):
                                             themes=twinning.theme_codes,
                                             network=twinning.network_id or 0))
     if form.validate_on_submit():
-        try:
-            services.update_twinning(current_user, twinning, _twinning_data(form),
-                                     form.attachments.data)
-        except ServiceError as error:
-            db.session.rollback()
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The twinning was saved."), "success")
-            return redirect(url_for(".show", slug=twinning.slug))
+        done = web.submit(
+            form, lambda: services.update_twinning(current_user, twinning, _twinning_data(form),
+                                                   form.attachments.data),
+            _("The twinning was saved."),
+            lambda _saved: url_for(".show", slug=twinning.slug))
+        if done:
+            return done
     return render_template("twinnings/form.html", form=form, twinning=twinning,
                            files=attachments.attachments_of("twinning", twinning.id))
 
@@ -151,15 +145,12 @@ def _event_form_page(form, space, event=None):
 def _create_event(space):
     form = EventForm()
     if form.validate_on_submit():
-        try:
-            services.create_event(current_user, space, form.data)
-        except ServiceError as error:
-            db.session.rollback()
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The event was added."), "success")
-            return redirect(_space_url(space))
+        done = web.submit(
+            form, lambda: services.create_event(current_user, space, form.data),
+            _("The event was added."),
+            lambda _saved: _space_url(space))
+        if done:
+            return done
     return _event_form_page(form, space)
 
 
@@ -184,15 +175,12 @@ def edit_event(event_id: int):
                                        starts_at=services.utc_to_rome(event.starts_at),
                                        ends_at=services.utc_to_rome(event.ends_at)))
     if form.validate_on_submit():
-        try:
-            services.update_event(current_user, event, form.data)
-        except ServiceError as error:
-            db.session.rollback()
-            web.form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The event was saved."), "success")
-            return redirect(_space_url(space))
+        done = web.submit(
+            form, lambda: services.update_event(current_user, event, form.data),
+            _("The event was saved."),
+            lambda _saved: _space_url(space))
+        if done:
+            return done
     return _event_form_page(form, space, event)
 
 
