@@ -28,7 +28,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import BIN, ROOT, free_port, wait_for  # noqa: E402
+from bench.run import BIN, ROOT, free_port, wait_for
 
 WORDLISTS = ROOT / "bench" / "wordlist"
 

@@ -67,12 +67,12 @@ def render_internal(error):
 
     try:
         db.session.rollback()
-    except Exception:  # noqa: BLE001 - the database may be the thing that is down
+    except Exception:  # the database may be the thing that is down
         log.exception("rollback failed while handling an error")
     title, text = MESSAGES[500]
     try:
         return render_template("errors/error.html", code=500, title=title, text=text), 500
-    except Exception:  # noqa: BLE001 - must always answer with a page
+    except Exception:  # must always answer with a page
         log.exception("the error page itself failed to render")
         return _bare_page(title, text), 500, {"Content-Type": "text/html; charset=utf-8"}
 

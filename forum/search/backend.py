@@ -274,7 +274,7 @@ def _significant(n: float) -> int:
     return n if n < 100 else round(n, 2 - len(str(n)))
 
 
-def _count(searcher, q, hidden, head=None) -> tuple[list[tuple[int, float]], int, bool]:
+def _count(searcher, q, hidden, head=None) -> tuple[list[tuple[int, float]], int, bool]:  # noqa: C901
     """(docnum, weight) of the matches to count facets over, the total, and whether exact.
 
     Counting every match of a common word reads its whole posting list (and a phrase's

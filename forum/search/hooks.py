@@ -47,7 +47,7 @@ def after_flush(session: Session, flush_context) -> None:
                 continue
             try:
                 keys |= _record(session, obj, deleted, new)
-            except Exception:  # noqa: BLE001 - indexing must never break a flush
+            except Exception:  # indexing must never break a flush
                 log.exception("search: could not work out what %r changed", obj)
                 search_type = registry.for_model(type(obj))
                 if search_type is not None and getattr(obj, "id", None) is not None:

@@ -317,7 +317,7 @@ def record_pending(keys, reason: str) -> None:
         with new_session() as session:
             _add_pending(session, keys, reason)
             session.commit()
-    except Exception:  # noqa: BLE001
+    except Exception:
         # Both the index and the database failed: nothing more can be done here, and
         # `search check --fix` will find the difference.
         log.exception("could not record pending search work for %d document(s)", len(keys))

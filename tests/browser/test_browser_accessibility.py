@@ -54,7 +54,7 @@ def bergamo_lecce_discussion(server: Server) -> str | None:
 
 def first_of(table: str, path: str) -> Callable[[Server], str | None]:
     def resolve(server: Server) -> str | None:
-        rows = server.query(f"SELECT id FROM {table} ORDER BY id LIMIT 1")  # noqa: S608
+        rows = server.query(f"SELECT id FROM {table} ORDER BY id LIMIT 1")
         return path.format(rows[0][0]) if rows else None
 
     return resolve
