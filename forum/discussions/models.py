@@ -18,6 +18,14 @@ from forum.core.themes import ThemesMixin
 from forum.core.visibility import VisibilityMixin
 from forum.extensions import db
 
+# A thread's page size, shared by the thread page and every link to a post on it.
+POSTS_PER_PAGE = 20
+
+
+def page_of(number: int, per_page: int = POSTS_PER_PAGE) -> int:
+    """The page of its thread that shows post number `number`."""
+    return (number - 1) // per_page + 1
+
 
 class Discussion(ThemesMixin, VisibilityMixin, db.Model):
     __tablename__ = "discussions"

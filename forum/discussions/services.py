@@ -9,6 +9,7 @@ from html import escape
 from html.parser import HTMLParser
 from urllib.parse import quote
 
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -19,7 +20,7 @@ from forum.core.db import utcnow
 from forum.core.errors import ServiceError
 from forum.core.markup import render_markdown, sanitise_html
 from forum.core.visibility import DELETED, PENDING, PUBLISHED, visible_to
-from forum.discussions.models import Discussion, Post
+from forum.discussions.models import POSTS_PER_PAGE, Discussion, Post, page_of
 from forum.extensions import db
 from forum.moderation import audit, trust
 from forum.places.models import Network
@@ -330,14 +331,16 @@ def latest_discussions(limit: int, viewer) -> list[Discussion]:
     return list(db.session.scalars(query).unique())
 
 
-def posts_page(discussion: Discussion, page: int, per_page: int = 20):
+def posts_page(discussion: Discussion, page: int, per_page: int = POSTS_PER_PAGE):
     """Every post of the thread, in order (placeholders included, so numbering holds)."""
     query = select(Post).where(Post.discussion_id == discussion.id).order_by(Post.number)
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
 
 
-def page_of(number: int, per_page: int = 20) -> int:
-    return (number - 1) // per_page + 1
+def post_location(post: Post) -> str:
+    """The one address of a post: the page of its thread that holds it, at the post."""
+    return url_for("discussions.show", discussion_id=post.discussion_id,
+                   page=page_of(post.number), _anchor=f"post-{post.number}")
 
 
 def find_space(kind: str, slug: str):
@@ -365,14 +368,8 @@ def _post_visible(viewer, post: Post) -> bool:
     return can_see_discussion(viewer, post.discussion) and can_read_post(viewer, post)
 
 
-def _post_url(post: Post) -> str:
-    from forum.discussions.views import post_url
-
-    return post_url(post)
-
-
 attachments.register_owner("post", lambda pid: db.session.get(Post, pid), _post_visible,
-                           _post_url)
+                           post_location)
 
 
 # --- export ----------------------------------------------------------------------------------

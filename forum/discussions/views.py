@@ -21,13 +21,13 @@ from forum.core import web
 from forum.core.visibility import PENDING, can_see
 from forum.discussions import permissions, services
 from forum.discussions.forms import ActionForm, DiscussionForm, EditPostForm, PostForm, StateForm
-from forum.discussions.models import Discussion, Post
+from forum.discussions.models import POSTS_PER_PAGE, Discussion, Post
 from forum.extensions import db, limiter
 
 bp = Blueprint("discussions", __name__)
 accept_uploads(bp, {"discussions.reply", "discussions.create", "discussions.edit_post"})
 
-PER_PAGE = 20
+PER_PAGE = POSTS_PER_PAGE
 SPACE_ENDPOINTS = {"twinning": "twinnings.show", "network": "places.network"}
 
 
@@ -81,7 +81,7 @@ def reply(discussion_id: int):
                                      form.attachments.data),
         lambda post: (_("Thank you: your reply will appear once staff have approved it."), "info")
         if post.visibility == PENDING else _("Your reply has been published."),
-        post_url)
+        services.post_location)
     return done or _render_thread(discussion, None, form)
 
 
@@ -164,7 +164,7 @@ def edit_post(post_id: int):
             done = web.submit(
                 form, lambda: services.edit_post(current_user, post, form.body.data, title,
                                                  form.attachments.data),
-                _("Your changes have been saved."), lambda _saved: post_url(post))
+                _("Your changes have been saved."), lambda _saved: services.post_location(post))
             if done:
                 return done
     return render_template("discussions/edit_post.html", form=form, post=post,
@@ -183,7 +183,7 @@ def delete_post(post_id: int):
     services.delete_post(current_user, post)
     db.session.commit()
     flash(_("The post has been deleted."), "success")
-    return redirect(post_url(post))
+    return redirect(services.post_location(post))
 
 
 @bp.post("/posts/<int:post_id>/restore")
@@ -197,7 +197,7 @@ def restore_post(post_id: int):
     services.restore_post(current_user, post)
     db.session.commit()
     flash(_("The post has been restored."), "success")
-    return redirect(post_url(post))
+    return redirect(services.post_location(post))
 
 
 # --- staff -----------------------------------------------------------------------------------
@@ -259,10 +259,6 @@ def _quoted_post(discussion: Discussion, raw_id: str) -> Post:
         abort(404)
     return post
 
-
-def post_url(post: Post) -> str:
-    return url_for("discussions.show", discussion_id=post.discussion_id,
-                   page=services.page_of(post.number, PER_PAGE), _anchor=f"post-{post.number}")
 
 
 # --- template helpers ------------------------------------------------------------------------

@@ -86,17 +86,14 @@ def _register_builtin() -> None:
     from forum.discussions import services as discussions
     from forum.discussions.models import Discussion, Post
 
-    def post_url(post):
-        return url_for("discussions.show", discussion_id=post.discussion_id,
-                       page=discussions.page_of(post.number), _anchor=f"post-{post.number}")
-
     def opening_html(discussion):
         first = next((p for p in discussion.posts if p.number == 1), None)
         return first.body_html if first is not None else None
 
     register(ReportKind(
         "post", Post, _l("Post"),
-        title=lambda p: p.discussion.title, url=post_url, author=lambda p: p.author,
+        title=lambda p: p.discussion.title, url=discussions.post_location,
+        author=lambda p: p.author,
         content_html=lambda p: p.body_html,
         visible=lambda u, p: (discussion_rules.can_see_discussion(u, p.discussion)
                               and discussion_rules.can_read_post(u, p)),

@@ -9,12 +9,10 @@ from sqlalchemy.orm import joinedload, object_session, selectinload
 
 from forum.accounts.models import User
 from forum.core import visibility
-from forum.discussions.models import Discussion, Post
+from forum.discussions.models import Discussion, Post, page_of
 from forum.places.models import City, Network, Project
 from forum.search.registry import Document, SearchType, register, strictest
 from forum.twinnings.models import Twinning, TwinningCity
-
-POSTS_PER_PAGE = 20
 
 
 def text(html: str | None) -> str:
@@ -134,7 +132,7 @@ def _post_doc(p: Post) -> Document | None:
 
 
 def _post_url(p: Post) -> str:
-    page = (p.number - 1) // POSTS_PER_PAGE + 1
+    page = page_of(p.number)
     url = _path("discussions", p.discussion_id)
     return f"{url}?page={page}#post-{p.number}" if page > 1 else f"{url}#post-{p.number}"
 
