@@ -39,8 +39,10 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from forum.accounts import services as accounts_services
 from forum.accounts.models import User
+from forum.accounts.sessions import relogin
 from forum.core.db import UTCDateTime, utcnow
 from forum.core.errors import ServiceError
+from forum.core.i18n import set_language_cookie
 from forum.core.security import safe_next
 from forum.extensions import db, limiter
 
@@ -229,11 +231,9 @@ def lacks_second_factor(user) -> bool:
 
 def _renew_session(user) -> None:
     """End every other session and remember-me cookie of the member; keep this browser in."""
-    from forum.accounts.views import _relogin
-
     accounts_services.end_sessions(user)
     db.session.commit()
-    _relogin(user)
+    relogin(user)
 
 
 def recently_authenticated() -> bool:
@@ -324,7 +324,6 @@ def challenge():
 
 def _finish_login(user: User, pending: dict):
     from forum.accounts import services
-    from forum.accounts.views import _set_language_cookie
 
     services.record_login(user)
     db.session.commit()
@@ -333,7 +332,7 @@ def _finish_login(user: User, pending: dict):
     mark_authenticated()
     mark_second_factor()
     target = safe_next(pending.get("next"), url_for("home.index"))
-    return _set_language_cookie(redirect(target), user.preferred_language)
+    return set_language_cookie(redirect(target), user.preferred_language)
 
 
 @bp.route("/account/confirm-identity", methods=["GET", "POST"])

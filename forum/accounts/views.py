@@ -21,9 +21,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 from forum.accounts import forms, permissions, services, twofactor
 from forum.accounts.models import ROLES, User
 from forum.accounts.services import InvalidToken
+from forum.accounts.sessions import relogin
 from forum.core import web
 from forum.core.errors import ServiceError
-from forum.core.i18n import LANG_COOKIE, current_language, format_day
+from forum.core.i18n import current_language, format_day, set_language_cookie
 from forum.core.security import safe_next
 from forum.extensions import db, limiter
 from forum.places.models import ORGANISATION_KINDS
@@ -38,16 +39,9 @@ def _limit(key: str):
     return limiter.limit(lambda: current_app.config[key], methods=["POST"])
 
 
-def _set_language_cookie(response, language: str | None):
-    if language in current_app.config["FORUM_LANGUAGES"]:
-        response.set_cookie(LANG_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax",
-                            httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
-    return response
-
-
 def _signed_in_again(url: str) -> str:
-    """After the commit: keep this browser signed in (_relogin), then go to `url`."""
-    _relogin(current_user)
+    """After the commit: keep this browser signed in (relogin), then go to `url`."""
+    relogin(current_user)
     return url
 
 
@@ -55,17 +49,6 @@ def _signed_out(url: str) -> str:
     """After the commit: sign this browser out, then go to `url`."""
     logout_user()
     return url
-
-
-def _has_remember_cookie() -> bool:
-    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-
-
-def _relogin(user: User) -> None:
-    """Keep this browser signed in after its member's session version moved on."""
-    # The real object: given the current_user proxy, Flask-Login would store the proxy itself.
-    login_user(getattr(user, "_get_current_object", lambda: user)(),
-               remember=_has_remember_cookie())
 
 
 def _profile_form(form_class, **kwargs):
@@ -150,7 +133,7 @@ def login():
             session.pop(twofactor.SECOND_FACTOR_KEY, None)
             login_user(user, remember=form.remember.data)
             twofactor.mark_authenticated()
-            return _set_language_cookie(redirect(target), user.preferred_language)
+            return set_language_cookie(redirect(target), user.preferred_language)
     return render_template("accounts/login.html", form=form, error=error)
 
 
@@ -222,7 +205,7 @@ def edit_profile():
                 remove_avatar=form.remove_avatar.data, opendata_named=form.opendata_named.data,
                 on_leaderboard=form.on_leaderboard.data),
             _("Your profile has been saved."),
-            lambda _saved: _set_language_cookie(
+            lambda _saved: set_language_cookie(
                 redirect(url_for("accounts.member", username=current_user.username)),
                 current_user.preferred_language))
         if done:
@@ -252,7 +235,7 @@ def change_password():
 def sign_out_everywhere():
     services.end_sessions(current_user)
     db.session.commit()
-    _relogin(current_user)
+    relogin(current_user)
     flash(_("You have been signed out on every other device."), "success")
     return redirect(url_for("accounts.change_password"))
 
@@ -288,7 +271,7 @@ def confirm_email(token):
         return redirect(url_for("home.index"))
     db.session.commit()
     if signed_in_id == user.id:
-        _relogin(user)
+        relogin(user)
     flash(_("Your e-mail address is now %(email)s.", email=user.email), "success")
     return redirect(url_for("home.index"))
 

@@ -39,9 +39,13 @@ def select_locale() -> str:
 
 def remember_language(response):
     """Keep the ?lang= choice in a cookie for the following pages."""
-    lang = g.pop("lang_to_remember", None)
-    if lang:
-        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax",
+    return set_language_cookie(response, g.pop("lang_to_remember", None))
+
+
+def set_language_cookie(response, language: str | None):
+    """Remember a supported language for this browser (a year); anything else is ignored."""
+    if language in current_app.config["FORUM_LANGUAGES"]:
+        response.set_cookie(LANG_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax",
                             httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
 
