@@ -241,11 +241,6 @@ def uploaded_by(user) -> list[Attachment]:
     return list(db.session.scalars(query))
 
 
-def owner_of(attachment: Attachment):
-    kind = OWNER_TYPES.get(attachment.owner_type)
-    return None if kind is None else kind.load(attachment.owner_id)
-
-
 def owner_url(attachment: Attachment) -> str | None:
     kind = OWNER_TYPES.get(attachment.owner_type)
     owner = kind.load(attachment.owner_id) if kind else None

@@ -24,10 +24,6 @@ THEMES = {
 }
 
 
-def theme_label(code: str):
-    return THEMES.get(code, code)
-
-
 def theme_choices():
     return [(code, label) for code, label in THEMES.items()]
 

@@ -93,11 +93,6 @@ def save_upload(data: bytes, folder: str, extension: str) -> str:
     return name
 
 
-def remove_upload(folder: str, name: str | None) -> None:
-    if name and "/" not in name and "\\" not in name:
-        (upload_folder(folder) / name).unlink(missing_ok=True)
-
-
 # Files replaced or erased are removed only once the database change is committed, so a
 # refused form or a failed commit never leaves a row pointing at a missing file.
 _PENDING = "forum.uploads.remove_after_commit"

@@ -110,28 +110,14 @@ def _register_builtin() -> None:
         url=lambda u: url_for("accounts.member", username=u.username),
         author=lambda u: u, content_html=lambda u: u.bio_html,
         exists=lambda u: not u.is_deleted))
-    _register_optional()
+    from forum.calls.models import Call
+    from forum.practices.models import Practice
 
-
-def _register_optional() -> None:
-    """Practices and calls, when their packages are installed."""
-    from flask_babel import lazy_gettext as _l
-
-    try:
-        from forum.practices.models import Practice
-    except ImportError:
-        Practice = None
-    if Practice is not None:
-        register(ReportKind(
-            "practice", Practice, _l("Practice"), title=lambda p: p.title,
-            url=lambda p: url_for("practices.show", practice_id=p.id),
-            author=lambda p: p.author, content_html=lambda p: p.body_html))
-    try:
-        from forum.calls.models import Call
-    except ImportError:
-        Call = None
-    if Call is not None:
-        register(ReportKind(
-            "call", Call, _l("Call for funding"), title=lambda c: c.title,
-            url=lambda c: url_for("calls.show", call_id=c.id),
-            author=lambda c: c.author, content_html=lambda c: c.body_html))
+    register(ReportKind(
+        "practice", Practice, _l("Practice"), title=lambda p: p.title,
+        url=lambda p: url_for("practices.show", practice_id=p.id),
+        author=lambda p: p.author, content_html=lambda p: p.body_html))
+    register(ReportKind(
+        "call", Call, _l("Call for funding"), title=lambda c: c.title,
+        url=lambda c: url_for("calls.show", call_id=c.id),
+        author=lambda c: c.author, content_html=lambda c: c.body_html))
