@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from forum.attachments import services as attachments
 from forum.core.errors import ServiceError
 from forum.core.markup import render_markdown
-from forum.core.visibility import can_see, visible_to
+from forum.core.visibility import PUBLISHED, can_see, visible_to
 from forum.extensions import db
 from forum.places.models import City, Network, NetworkMember, Organisation, Project, ProjectNews
 
@@ -88,7 +88,7 @@ def list_cities(page: int):
     ids = [city.id for city in pagination.items]
     counts = dict(db.session.execute(
         select(Project.city_id, func.count(Project.id))
-        .where(Project.city_id.in_(ids), Project.visibility == "published")
+        .where(Project.city_id.in_(ids), Project.visibility == PUBLISHED)
         .group_by(Project.city_id)).all()) if ids else {}
     return pagination, counts
 
