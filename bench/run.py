@@ -145,12 +145,17 @@ def wrk(binary: str, url: str, args, script: Path) -> dict:
             "p50": float(p50), "p99": float(p99)}
 
 
+def drain(url: str) -> None:
+    """Wait until the server has answered what wrk left queued, before the next measure."""
+    urllib.request.urlopen(url, timeout=600).read()
+
+
 def sizes(url: str) -> tuple[int, int]:
     """Bytes of the page as sent plain and with compression asked for."""
     out = []
     for encoding in ("identity", "gzip, deflate, br"):
         request = urllib.request.Request(url, headers={**HEADERS, "Accept-Encoding": encoding})
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=120) as response:
             out.append(len(response.read()))
     return out[0], out[1]
 
@@ -220,6 +225,7 @@ def main() -> None:
         base_url = f"http://127.0.0.1:{base_port}/"
         for _, path in pages:  # warm-up: templates compiled, searcher open, caches filled
             urllib.request.urlopen(site_url + path, timeout=60).read()
+        page_sizes = {name: sizes(site_url + path) for name, path in pages}
         print(f"{'SQLite' if 'sqlite' in database_url else 'PostgreSQL'}, {info['posts']} "
               f"posts, gunicorn {args.workers} sync workers, wrk -t{args.threads} "
               f"-c{args.connections} {args.seconds}s x {args.rounds} rounds, "
@@ -228,14 +234,15 @@ def main() -> None:
         for round_number in range(args.rounds):
             for name, path in pages:
                 base = wrk(binary, base_url, args, script)
+                drain(base_url)
                 page = wrk(binary, site_url + path, args, script)
+                drain(site_url + "/healthz")
                 page["ratio"] = page["rps"] / base["rps"] if base["rps"] else 0
                 page["ceiling"] = base["rps"]
                 results[name].append(page)
             print(f"round {round_number + 1} done, load {load_average()}", flush=True)
         rss = worker_rss(site.pid)
         ceiling_rss = worker_rss(ceiling.pid)
-        page_sizes = {name: sizes(site_url + path) for name, path in pages}
     finally:
         for process in (site, ceiling):
             process.terminate()
