@@ -47,9 +47,11 @@ def register_extensions(app: Flask) -> None:
     # Import every package's models so metadata (and Alembic) sees them all.
     import forum.models  # noqa: F401
     from forum.accounts.auth import load_user
+    from forum.core import assets
     from forum.core.db import render_migration_type
     from forum.core.i18n import select_locale
 
+    assets.register_compression(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      compare_type=True, render_item=render_migration_type)
@@ -110,10 +112,12 @@ def register_jinja(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from forum.core import errors
+    from forum.core import assets, errors
     from forum.core.security import set_security_headers
 
     app.after_request(set_security_headers)
+    assets.register(app)
+
     errors.register(app)
     from forum.search.hooks import install as install_search_hooks
 
