@@ -117,6 +117,7 @@ def register_hooks(app: Flask) -> None:
 
     app.after_request(set_security_headers)
     assets.register(app)
+    from forum.core import caching
 
     errors.register(app)
     from forum.search.hooks import install as install_search_hooks
@@ -128,6 +129,8 @@ def register_hooks(app: Flask) -> None:
     from forum.engagement.hooks import install as install_engagement_hooks
 
     install_engagement_hooks()
+    # After the search hooks: the version moves once the index has the change too.
+    caching.register(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -73,6 +73,10 @@ class DefaultConfig:
     FORUM_NEW_MEMBER_POSTS_PER_HOUR = 3
     FORUM_NEW_MEMBER_LINKS = 2
     FORUM_REAUTH_SECONDS = 600
+    # Redis for what several workers or machines must share: rate limits, the page cache.
+    FORUM_REDIS_URL = None
+    # How long a visitor's rendered page is kept (0: never); writes make it stale at once.
+    FORUM_PAGE_CACHE_SECONDS = 30
 
 
 class TestingConfig(DefaultConfig):
@@ -84,6 +88,8 @@ class TestingConfig(DefaultConfig):
     FORUM_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SERVER_NAME = None
     FORUM_BASE_URL = "http://localhost"
+    # Tests that look at the page cache turn it on themselves.
+    FORUM_PAGE_CACHE_SECONDS = 0
 
 
 ENV_SETTINGS = {
@@ -116,6 +122,8 @@ ENV_SETTINGS = {
     "FORUM_NEW_MEMBER_POSTS_PER_HOUR": int,
     "FORUM_NEW_MEMBER_LINKS": int,
     "FORUM_REAUTH_SECONDS": int,
+    "FORUM_REDIS_URL": str,
+    "FORUM_PAGE_CACHE_SECONDS": int,
 }
 
 # Environment names that map onto Flask's own keys.
@@ -175,6 +183,9 @@ def finalise(config, instance_path: str) -> None:
     config.setdefault("FORUM_UPLOAD_DIR", None)
     config["FORUM_UPLOAD_DIR"] = config["FORUM_UPLOAD_DIR"] or str(instance / "uploads")
     config["FORUM_SEARCH_INDEX_DIR"] = config["FORUM_SEARCH_INDEX_DIR"] or str(instance / "index")
+    if config.get("FORUM_REDIS_URL") and config.get("RATELIMIT_STORAGE_URI") == "memory://":
+        # Counted per process in memory; with Redis every worker and machine counts together.
+        config["RATELIMIT_STORAGE_URI"] = config["FORUM_REDIS_URL"]
     config["MAX_CONTENT_LENGTH"] = config["FORUM_MAX_UPLOAD_MB"] * 1024 * 1024
     _site_address(config, env)
     if env == "production":

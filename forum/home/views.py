@@ -5,6 +5,7 @@ from sqlalchemy import text
 
 from forum.accounts import services as accounts
 from forum.calls import services as calls
+from forum.core.caching import no_page_cache
 from forum.discussions import services as discussions
 from forum.extensions import db
 from forum.practices import services as practices
@@ -38,6 +39,7 @@ def _contact_email() -> str | None:
 
 
 @bp.get("/healthz")
+@no_page_cache  # the live state of the database and the index, never a copy
 def healthz():
     checks = {"database": _database_ok()}
     status = 200 if all(checks.values()) else 503
