@@ -30,7 +30,6 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 cache = Cache()
-VERSION_KEY = "forum:content-version"
 # Session keys that still leave a visitor anonymous; any other (Flask-Login's user,
 # flashed messages, a sign-in half done) makes the page this person's own.
 ANONYMOUS_KEYS = {"csrf_token", "_permanent", "_fresh", "_id"}
@@ -59,20 +58,21 @@ class FileVersion:
 class RedisVersion:
     """The content version in Redis, shared by every worker on every machine."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, key: str):
         import redis
 
         self.client = redis.Redis.from_url(url)
+        self.key = key
 
     def get(self) -> int:
-        value = self.client.get(VERSION_KEY)
+        value = self.client.get(self.key)
         if value is None:
             self.bump()
-            value = self.client.get(VERSION_KEY)
+            value = self.client.get(self.key)
         return int(value)
 
     def bump(self) -> None:
-        self.client.set(VERSION_KEY, time.time_ns())
+        self.client.set(self.key, time.time_ns())
 
 
 def no_page_cache(view):
@@ -252,7 +252,8 @@ def register(app) -> None:
         app.config.setdefault("CACHE_TYPE", "RedisCache")
         app.config.setdefault("CACHE_REDIS_URL", redis_url)
         app.config.setdefault("CACHE_KEY_PREFIX", "forum:")
-        app.extensions["forum_content_version"] = RedisVersion(redis_url)
+        app.extensions["forum_content_version"] = RedisVersion(
+            redis_url, f"{app.config['CACHE_KEY_PREFIX']}content-version")
     else:
         app.config.setdefault("CACHE_TYPE", "SimpleCache")
         # Each page is kept gzipped (~5 KB): 300 of them are a bounded few MB per worker.
