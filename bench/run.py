@@ -217,6 +217,8 @@ def main() -> None:
     log = workdir / "gunicorn.log"
 
     site_port, base_port = free_port(), free_port()
+    # Production answers only its own address (any other Host is a 400).
+    env["FORUM_BASE_URL"] = f"http://127.0.0.1:{site_port}"
     site = serve("wsgi:app", site_port, env, log)
     ceiling = serve("bench.minimal_app:app", base_port, env, log)
     results = {name: [] for name, _ in pages}
