@@ -5,7 +5,7 @@ import gzip
 
 import pytest
 
-from forum.core.caching import cache
+from forum.core.caching import FileVersion, cache
 from forum.discussions import services as discussions
 from forum.discussions.models import Discussion
 from forum.extensions import db
@@ -17,8 +17,11 @@ count_queries = querycount.count_queries  # the fixture, for this module's tests
 
 
 @pytest.fixture
-def page_cache(app, monkeypatch):
+def page_cache(app, monkeypatch, tmp_path):
     monkeypatch.setitem(app.config, "FORUM_PAGE_CACHE_SECONDS", 30)
+    # A version of this test's own: other test processes commit (and move theirs) meanwhile.
+    monkeypatch.setitem(app.extensions, "forum_content_version",
+                        FileVersion(tmp_path / "content-version"))
     with app.app_context():
         cache.clear()
     yield

@@ -15,7 +15,7 @@ REDIS_URL = "redis://127.0.0.1:6379/3"
 
 
 @pytest.fixture
-def redis_app(test_config, app):
+def redis_app(test_config, app, tmp_path):
     client = redis.Redis.from_url(REDIS_URL)
     try:
         client.ping()
@@ -23,14 +23,22 @@ def redis_app(test_config, app):
         pytest.skip("no Redis on 127.0.0.1:6379")
     prefix = f"test-{secrets.token_hex(4)}:"
     # Two apps stand for two workers: they share nothing but the database and Redis.
-    workers = [create_app({**test_config, "FORUM_REDIS_URL": REDIS_URL,
+    # Their own index folder: what they index must not reach the other tests' index.
+    workers = [create_app({**test_config, "FORUM_SEARCH_INDEX_DIR": str(tmp_path / "index"),
+                           "FORUM_REDIS_URL": REDIS_URL,
                            "CACHE_KEY_PREFIX": prefix, "FORUM_PAGE_CACHE_SECONDS": 30})
                for _ in range(2)]
+    with app.app_context():
+        # The test's connection (inside its rolled-back transaction), not a real engine.
+        connection = db.engines[None]
     for worker in workers:
         with worker.app_context():
-            db.engines[None] = app.extensions["sqlalchemy"].engines[None]
+            db.engines[None] = connection
             db.session.configure(join_transaction_mode="create_savepoint")
     yield workers
+    for worker in workers:
+        with worker.app_context():
+            db.session.remove()
     for key in client.scan_iter(f"{prefix}*"):
         client.delete(key)
 
