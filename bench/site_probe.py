@@ -13,10 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import func, select
 
-from forum import create_app  # noqa: E402
-from forum.extensions import db  # noqa: E402
+from forum import create_app
+from forum.extensions import db
 
 WORDS = Path(__file__).resolve().parent / "wordlist" / "it.txt"
 
