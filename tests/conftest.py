@@ -14,7 +14,7 @@ from sqlalchemy import make_url
 from forum import create_app
 from forum.extensions import db as _db
 
-pytest_plugins = ["tests.helpers", "tests.browser.plugin"]
+pytest_plugins = ["tests.helpers", "tests.querycount", "tests.browser.plugin"]
 
 # A light hypothesis profile on CI keeps the whole suite within its time budget.
 settings.register_profile("ci", max_examples=25, deadline=None)

@@ -1,6 +1,6 @@
 """A fixture that counts the SQL statements a block of code sends (query budgets, N+1 guards).
 
-Use it from a test module with `from tests.querycount import count_queries  # noqa: F401`:
+Registered once in tests/conftest.py (pytest_plugins); a test asks for `count_queries`:
 
     with count_queries() as queries:
         client.get("/discussions/1")

@@ -1,13 +1,10 @@
 """Public profiles, avatars and the members directory."""
 import io
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from forum.accounts.models import User
 from forum.extensions import db
@@ -241,21 +238,8 @@ def test_directory_is_paginated(app, client, make_user):
     assert beyond.status_code == 404
 
 
-@contextmanager
-def count_queries():
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(Engine, "before_cursor_execute", record)
-
-
-def test_directory_query_count_does_not_grow_with_members(app, client, make_user, places):
+def test_directory_query_count_does_not_grow_with_members(app, client, make_user, places,
+                                                          count_queries):
     def queries_for_directory():
         with count_queries() as statements:
             assert client.get("/members/").status_code == 200

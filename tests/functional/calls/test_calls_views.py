@@ -10,11 +10,10 @@ from forum.calls import services
 from forum.calls.models import ROME, Call, CallFollow
 from forum.core.db import utcnow
 from forum.extensions import db
-from tests import querycount, search_support
+from tests import search_support
 from tests.functional.calls.calls_data import make_call, rome_wall
 from tests.helpers import link_in, page, submit, text_of
 
-count_queries = querycount.count_queries  # the fixtures, for this module's tests
 search_index = search_support.search_index
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -8,10 +8,8 @@ from forum.discussions.models import Discussion
 from forum.extensions import db
 from forum.places.models import City, Organisation
 from forum.twinnings.models import Twinning
-from tests import querycount
 from tests.helpers import page
 
-count_queries = querycount.count_queries  # the fixture, for this module's tests
 BUDGET = 15
 
 

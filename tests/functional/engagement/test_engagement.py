@@ -15,10 +15,7 @@ from forum.extensions import db
 from forum.moderation import services as moderation
 from forum.places.models import Network, Organisation
 from forum.practices import services as practices
-from tests import querycount
 from tests.helpers import page, text_of
-
-count_queries = querycount.count_queries  # the fixture, for this module's tests
 
 
 def _member(name: str, organisation: Organisation | None = None, **extra) -> User:

@@ -1,11 +1,8 @@
 """City profiles, projects and networks as visitors see them; staff curation forms."""
 from decimal import Decimal
 
-from tests import querycount
 from tests.helpers import page, submit, text_of
 from tests.twinning_data import bergamo_lecce, lecce_with_totals, staff_user
-
-count_queries = querycount.count_queries  # the fixture, for this module's tests
 
 
 def figures(response) -> dict:

@@ -3,11 +3,8 @@
 from forum.extensions import db
 from forum.practices import services
 from forum.practices.models import Practice
-from tests import querycount
 from tests.helpers import page, submit, text_of
 from tests.practice_data import load_fixture, place, public_administration
-
-count_queries = querycount.count_queries  # the fixture, for this module's tests
 
 
 def _new_practice(app, author_id=None, **data):

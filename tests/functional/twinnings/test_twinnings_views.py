@@ -3,11 +3,8 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.twinnings.models import Twinning, TwinningParticipant
-from tests import querycount
 from tests.helpers import page, submit, text_of
 from tests.twinning_data import BG_LE, bergamo_lecce
-
-count_queries = querycount.count_queries  # the fixture, for this module's tests
 
 
 def test_visitor_reads_the_twinning(app, client):
