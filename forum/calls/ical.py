@@ -1,16 +1,22 @@
 """iCalendar files of call deadlines: one event per call, at the deadline, in Europe/Rome.
 
+A deadline is a point in time: the event has a DTSTART and no DTEND, which RFC 5545 (3.6.1)
+reads as ending when it starts (with DTEND = DTSTART khal made each one a one-hour meeting).
+A deadline whose wall-clock time in Rome happens twice (the hour the clocks go back) is
+written in UTC, so no program has to guess which of the two it is.
+
 UIDs name the call, not the deadline, so a calendar that subscribed to /calls.ics moves the
 event when the deadline moves instead of showing both dates. The time zone is written out
 as a VTIMEZONE, so programs without their own copy of the tz database get it right too.
 """
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
 from forum.calls.models import ROME, Call
+from forum.core.db import utcnow
 
 PRODID = "-//Gemellaggi//Calls for funding//EN"
 UID_DOMAIN = "calls.gemellaggi"
@@ -21,16 +27,21 @@ def event_uid(call: Call) -> str:
     return f"call-{call.id}-deadline@{UID_DOMAIN}"
 
 
-def _event(call: Call, url: str) -> Event:
+def deadline_value(deadline: datetime) -> datetime:
+    """The deadline in Rome's time, or in UTC when that wall-clock time is ambiguous."""
+    local = deadline.astimezone(ROME)
+    other = local.replace(fold=1 - local.fold)
+    return deadline.astimezone(UTC) if other.utcoffset() != local.utcoffset() else local
+
+
+def _event(call: Call, url: str, stamp: datetime) -> Event:
     event = Event()
     event.add("uid", event_uid(call))
-    # The last change of the call, not the time of the request: the file is the same every
-    # time it is fetched until the call changes.
-    event.add("dtstamp", call.updated_at)
+    # RFC 5545 3.8.7.2: with a METHOD, DTSTAMP is when this file was made; the call's own last
+    # change is LAST-MODIFIED.
+    event.add("dtstamp", stamp)
     event.add("last-modified", call.updated_at)
-    deadline = call.deadline.astimezone(ROME)
-    event.add("dtstart", deadline)
-    event.add("dtend", deadline)
+    event.add("dtstart", deadline_value(call.deadline))
     event.add("summary", _("Deadline: %(title)s", title=call.title))
     lines = [call.summary or "", _("Issued by %(issuer)s", issuer=call.issuer)]
     if call.programme:
@@ -42,8 +53,10 @@ def _event(call: Call, url: str) -> Event:
     return event
 
 
-def calendar(calls: Iterable[tuple[Call, str]], name: str) -> bytes:
-    """An iCalendar file with one event per (call, page address)."""
+def calendar(calls: Iterable[tuple[Call, str]], name: str,
+             now: datetime | None = None) -> bytes:
+    """An iCalendar file with one event per (call, page address), made at `now`."""
+    stamp = (now or utcnow()).astimezone(UTC).replace(microsecond=0)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -54,7 +67,7 @@ def calendar(calls: Iterable[tuple[Call, str]], name: str) -> bytes:
     cal.add("x-wr-timezone", "Europe/Rome")
     days = []
     for call, url in calls:
-        cal.add_component(_event(call, url))
+        cal.add_component(_event(call, url, stamp))
         days.append(call.deadline.astimezone(ROME).date())
     # The time zone's rules for the years the events span (not a fixed 1970-2038 default):
     # the file stays small and stays right for deadlines after 2038.

@@ -356,8 +356,46 @@ def test_calendar_of_open_and_upcoming_calls(app, client):
         "Deadline: Open one"
     for event in events.values():
         assert event["DTSTART"].params["TZID"] == "Europe/Rome"
-    # Stable: fetching again gives the same file, so calendar programs see no change.
-    assert client.get("/calls.ics?lang=en").data == response.data
+    # Stable: fetching again gives the same events, so calendar programs see no change; only
+    # DTSTAMP, the file's creation time, may move.
+    assert _without_stamp(client.get("/calls.ics?lang=en").data) == _without_stamp(response.data)
+
+
+def _without_stamp(data: bytes) -> bytes:
+    return b"\n".join(line for line in data.splitlines() if not line.startswith(b"DTSTAMP"))
+
+
+def test_a_deadline_is_a_point_in_time_stamped_when_the_file_is_made(app, client):
+    """RFC 5545: no DTEND (khal made each deadline a one-hour meeting), DTSTAMP the file's."""
+    call_id = _call(app, title="Point")
+    before = utcnow().replace(microsecond=0)
+    calendar = Calendar.from_ical(client.get(f"/calls/{call_id}.ics").data)
+    (event,) = calendar.walk("VEVENT")
+    assert "DTEND" not in event and "DURATION" not in event
+    stamp = event["DTSTAMP"].dt
+    assert stamp.utcoffset() == timedelta(0) and before <= stamp <= utcnow()
+    with app.app_context():
+        assert event["LAST-MODIFIED"].dt == db.session.get(Call, call_id).updated_at.replace(
+            microsecond=0)
+
+
+def test_a_deadline_in_the_repeated_hour_is_written_in_utc(app, client):
+    """25 October 2026, 02:30 in Rome happens twice (clocks go back at 03:00 CEST)."""
+    first = datetime(2026, 10, 25, 0, 30, tzinfo=services.UTC)  # 02:30 CEST
+    call_id = _call(app, title="Ambiguous", deadline=rome_wall(first),
+                    opens_on=date(2026, 1, 1))
+    with app.app_context():
+        stored = db.session.get(Call, call_id).deadline
+    event, start = _event_start_any(client.get(f"/calls/{call_id}.ics").data)
+    assert "TZID" not in start.params
+    assert start.dt.utcoffset() == timedelta(0) and start.dt == stored
+    assert b"DTSTART:" + stored.strftime("%Y%m%dT%H%M%SZ").encode() in \
+        client.get(f"/calls/{call_id}.ics").data
+
+
+def _event_start_any(data: bytes):
+    (event,) = Calendar.from_ical(data).walk("VEVENT")
+    return event, event["DTSTART"]
 
 
 def test_one_calls_calendar_has_one_event_at_the_deadline(app, client):
