@@ -102,6 +102,9 @@ def register_blueprints(app: Flask) -> None:
     from forum.engagement.views import bp as engagement
 
     app.register_blueprint(engagement)
+    from forum.site.views import bp as site
+
+    app.register_blueprint(site)
 
 
 def register_jinja(app: Flask) -> None:

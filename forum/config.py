@@ -57,6 +57,9 @@ class DefaultConfig:
     FORUM_MEMBERS_PER_PAGE = 20
     # None: the address `make run` serves (HOST and PORT); required in production.
     FORUM_BASE_URL = None
+    # Where the footer's source link leads (AGPL-3.0 section 13); None: the archive this
+    # site serves of its own code (/source.tar.gz). Set it to the repository of a fork.
+    FORUM_SOURCE_URL = None
     # Proxies in front of the site whose X-Forwarded-For/-Proto/-Host are believed (ProxyFix).
     FORUM_TRUSTED_PROXIES = 0
     FORUM_CONTACT_EMAIL = None
@@ -111,6 +114,7 @@ ENV_SETTINGS = {
     "FORUM_MAX_UPLOAD_MB": int,
     "FORUM_DEFAULT_LOCALE": str,
     "FORUM_BASE_URL": str,
+    "FORUM_SOURCE_URL": str,
     "FORUM_TRUSTED_PROXIES": int,
     "FORUM_CONTACT_EMAIL": str,
     "FORUM_OPENDATA_PUBLISHER_NAME": str,

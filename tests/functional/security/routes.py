@@ -150,6 +150,9 @@ ROWS = [
     Row("home.accessibility", "GET", none, PUBLIC),
     Row("home.healthz", "GET", none, PUBLIC),
     Row("search.results", "GET", lambda w: {"q": "gemellaggio"}, PUBLIC),
+    Row("site.robots", "GET", none, PUBLIC),
+    Row("site.sitemap", "GET", none, PUBLIC),
+    Row("site.source", "GET", none, PUBLIC),
 
     # --- signing up and in -------------------------------------------------------------------
     Row("accounts.register", "GET", none, signed_out_only()),

@@ -1,0 +1,1 @@
+"""What independent clients read beside the pages: robots.txt, the sitemap, the source archive."""
