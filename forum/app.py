@@ -105,6 +105,9 @@ def register_blueprints(app: Flask) -> None:
     from forum.site.views import bp as site
 
     app.register_blueprint(site)
+    from forum.notifications.views import bp as notifications
+
+    app.register_blueprint(notifications)
 
 
 def register_jinja(app: Flask) -> None:

@@ -23,6 +23,7 @@ from forum.core.visibility import DELETED, PENDING, PUBLISHED, visible_to
 from forum.discussions.models import POSTS_PER_PAGE, Discussion, Post, page_of
 from forum.extensions import db
 from forum.moderation import audit, trust
+from forum.notifications import follows
 from forum.places.models import Network
 from forum.twinnings.models import Twinning
 
@@ -63,6 +64,7 @@ def start_discussion(author: User, space, title: str, body: str, files=()) -> Di
         discussion.visibility = PENDING
     post = _add_post(discussion, author, body, held=held)
     attachments.store(author, "post", post.id, checked)
+    _follow_for(post)
     return discussion
 
 
@@ -74,7 +76,28 @@ def reply(author: User, discussion: Discussion, body: str, files=()) -> Post:
     checked = attachments.check_files(files)
     post = _add_post(discussion, author, body, held=trust.hold_for_review(author))
     attachments.store(author, "post", post.id, checked)
+    _follow_for(post)
     return post
+
+
+def _follow_for(post: Post) -> None:
+    # Writing in a discussion, or being mentioned in it, follows it (a mute stays a mute).
+    follows.follow_automatically([post.author_id], post.discussion, "posted")
+    follows.follow_automatically(mentioned_ids(post), post.discussion, "mentioned")
+
+
+_MENTION_LINK = re.compile(r'<a href="/members/([^"/?#]+)"[^>]*>@')
+
+
+def mentioned_ids(post: Post) -> list[int]:
+    """The members a post mentions: the @names its stored HTML links (not those in code)."""
+    from urllib.parse import unquote
+
+    keys = {unquote(name).lower() for name in _MENTION_LINK.findall(post.body_html or "")}
+    if not keys:
+        return []
+    return list(db.session.scalars(select(User.id).where(
+        User.username_key.in_(keys), User.deleted_at.is_(None))))
 
 
 def _check_trust(author: User, body: str) -> None:

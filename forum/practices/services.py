@@ -22,6 +22,7 @@ from forum.core.themes import THEMES
 from forum.core.urls import site_url
 from forum.core.visibility import can_see, visible_to
 from forum.extensions import db
+from forum.notifications import follows
 from forum.notifications.services import queue_mail
 from forum.places.models import City, Organisation
 from forum.practices import matching
@@ -241,6 +242,7 @@ def create_practice(author, data: dict, files=(), *, is_example: bool = False,
     _set_related(author, practice, data.get("related"))
     attachments.store(author, "practice", practice.id, checked)
     refresh_adopters(practice)
+    follows.follow_automatically([practice.author_id], practice, "author")
     return practice
 
 
@@ -357,6 +359,7 @@ def express_interest(user, practice: Practice, message: str, *,
         return None
     _move_interest_count(practice, +1)
     refresh_adopters(practice)
+    follows.follow_automatically([user.id], practice, "interest")
     if notify:
         _tell_author(practice, user, message)
     return interest

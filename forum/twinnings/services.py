@@ -15,6 +15,7 @@ from forum.core.errors import BadFilter, ServiceError
 from forum.core.markup import render_markdown
 from forum.core.visibility import can_see, visible_to
 from forum.extensions import db
+from forum.notifications import follows
 from forum.places.models import City, Network
 from forum.places.services import check_slug, check_url
 from forum.twinnings.models import (
@@ -218,6 +219,7 @@ def join(user, twinning: Twinning) -> bool:
     except IntegrityError:
         return False
     _move_count(twinning, +1)
+    follows.follow_automatically([user.id], twinning, "joined")
     return True
 
 
@@ -228,6 +230,7 @@ def leave(user, twinning: Twinning) -> bool:
     db.session.delete(participant)
     db.session.flush()
     _move_count(twinning, -1)
+    follows.forget_automatic(user, twinning, "joined")
     return True
 
 

@@ -492,3 +492,30 @@ def table_keys() -> set[tuple[str, str]]:
 def check_complete() -> None:
     for row in ROWS:
         assert set(row.expected) == set(ROLES), row.id
+
+ROWS += [
+    # --- notifications: follows and mutes (issue 11) -----------------------------------------
+    # Following starts mail, so it needs a confirmed address; stopping never does.
+    Row("notifications.follow", "POST",
+        lambda w: {"kind": "discussion", "item_id": w.ids["discussion"]}, confirmed(302)),
+    Row("notifications.follow", "POST",
+        lambda w: {"kind": "twinning", "item_id": _twinning_id(w)}, confirmed(302),
+        case="twinning"),
+    Row("notifications.mute", "POST",
+        lambda w: {"kind": "discussion", "item_id": w.ids["discussion"]}, confirmed(302)),
+    Row("notifications.unfollow", "POST",
+        lambda w: {"kind": "discussion", "item_id": w.ids["discussion"]}, signed_in(302)),
+    # Networks and practices are followed, not muted; unknown kinds are not there at all.
+    Row("notifications.mute", "POST", lambda w: {"kind": "practice", "item_id": 1},
+        expect(404, 404, 404, 404, 404, 404, 404), case="practice"),
+    Row("notifications.follow", "POST", lambda w: {"kind": "city", "item_id": 1},
+        expect(LOGIN, 404, 404, 404, 404, 404), case="unknown kind"),
+    Row("notifications.following", "GET", none, signed_in()),
+]
+
+
+def _twinning_id(w) -> int:
+    from forum.extensions import db
+    from forum.twinnings.models import Twinning
+
+    return db.session.scalar(db.select(Twinning.id).where(Twinning.slug == w.slugs["twinning"]))

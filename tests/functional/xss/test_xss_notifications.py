@@ -1,0 +1,64 @@
+"""The XSS corpus through what notifications show: the "Following" page (titles of what a
+member follows), the notifications page and the notification e-mails (plain and HTML)."""
+import pytest
+
+from forum.accounts.models import User
+from forum.core.db import utcnow
+from forum.discussions import services as discussions
+from forum.extensions import db
+from forum.twinnings.models import Twinning
+from tests.functional.xss.xss_support import (
+    BATCH,
+    CORPUS,
+    HARMLESS,
+    Visit,
+    batch_id,
+    chunks,
+    fit,
+    report,
+    scan,
+    sweep,
+)
+from tests.helpers import PASSWORD, Member
+
+
+def _member(name: str, text: str) -> User:
+    user = User(username=name, username_key=name, email=f"{name}@example.org",
+                full_name=fit(text, 120), listed=True, email_confirmed_at=utcnow(),
+                joined_at=utcnow())
+    user.set_password(PASSWORD)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _reader(app) -> Member:
+    with app.test_request_context():
+        reader = _member("reader", "Reader")
+        db.session.add(Twinning(slug="xss-n", title="XSS"))
+        db.session.commit()
+        return Member(reader.id, reader.username, reader.email, PASSWORD)
+
+
+def _publish(app, batch) -> None:
+    """Per payload a discussion titled and opened with it, by a writer named with it, which
+    mentions the reader (who so follows it and is notified)."""
+    with app.test_request_context():
+        space = db.session.scalar(db.select(Twinning).where(Twinning.slug == "xss-n"))
+        for number, text in batch:
+            writer = _member(f"writer{number}", text)
+            discussions.start_discussion(writer, space, fit(text, 200), f"{text} @reader")
+        db.session.commit()
+
+
+@pytest.mark.parametrize("batch", list(chunks(list(enumerate(CORPUS, start=1)), BATCH)),
+                         ids=batch_id)
+def test_payloads_in_following_and_notifications(app, client, login, batch):
+    reader = _reader(app)
+    _publish(app, [(0, HARMLESS)])
+    login(reader)
+    baselines = {"following": scan(client.get("/account/following"))}
+    _publish(app, batch)
+    visits = [Visit("following", "/account/following", "the batch")]
+    failures = sweep(client, visits, baselines)
+    assert not failures, report(failures)
