@@ -135,6 +135,9 @@ def register_hooks(app: Flask) -> None:
     from forum.engagement.hooks import install as install_engagement_hooks
 
     install_engagement_hooks()
+    from forum.notifications.hooks import install as install_notification_hooks
+
+    install_notification_hooks()
     # After the search hooks: the version moves once the index has the change too.
     caching.register(app)
 

@@ -39,6 +39,9 @@ def register(app) -> None:
     from forum.engagement.cli import engagement_cli
 
     app.cli.add_command(engagement_cli)
+    from forum.notifications.cli import notifications_cli
+
+    app.cli.add_command(notifications_cli)
     from forum.bench_data import bench_data
 
     app.cli.add_command(bench_data)

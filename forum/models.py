@@ -6,7 +6,12 @@ from forum.calls.models import Call, CallAlert, CallFollow, CallReminder, CallSa
 from forum.discussions.models import Discussion, Post
 from forum.engagement.models import BadgeAward, MemberPoints, PointEntry
 from forum.moderation.models import ModerationAction, Report
-from forum.notifications.models import Follow, OutboxMessage
+from forum.notifications.models import (
+    Follow,
+    Notification,
+    NotificationPreference,
+    OutboxMessage,
+)
 from forum.opendata.models import DatasetVersion
 from forum.places.models import City, Network, NetworkMember, Organisation, Project, ProjectNews
 from forum.practices.models import Practice, PracticeInterest, PracticeLink
@@ -18,7 +23,9 @@ __all__ = [
     "Call", "CallAlert", "CallFollow", "CallReminder", "CallSavedSearch",
     "Attachment", "City", "DatasetVersion", "Discussion", "Event", "Network", "NetworkMember",
     "Organisation",
-    "Follow", "ModerationAction", "OutboxMessage", "Post", "Practice", "PracticeInterest", "PracticeLink",
+    "Follow", "ModerationAction", "Notification", "NotificationPreference",
+    "OutboxMessage", "Post", "Practice", "PracticeInterest",
+    "PracticeLink",
     "Project",
     "ProjectNews", "RecoveryCode", "Report", "RoleChange", "SearchPending", "Twinning",
     "TwinningCity",

@@ -50,6 +50,8 @@ class User(UserMixin, db.Model):
     privacy_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Kept by forum.notifications, so the header's count costs no query (the row is loaded).
+    unread_notifications: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     city: Mapped[City | None] = relationship(lazy="joined")

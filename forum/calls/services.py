@@ -42,6 +42,7 @@ from forum.core.themes import THEMES
 from forum.core.urls import site_url
 from forum.core.visibility import HIDDEN, PENDING, PUBLISHED, can_see, visible_to
 from forum.extensions import db
+from forum.notifications import events
 from forum.notifications.services import queue_mail
 
 PER_PAGE = 20
@@ -605,6 +606,7 @@ def _mail_reminder(user: User, call: Call, follow_row: CallFollow, threshold: in
                                unsubscribe=_absolute("calls.unsubscribe",
                                                      token=unsubscribe_token(follow_row)))
         queue_mail(user.email, subject[:200], body)
+    events.emit("call.reminder", None, call, member=user)
 
 
 def _mail_alert(user: User, call: Call, search: CallSavedSearch) -> None:
@@ -616,6 +618,7 @@ def _mail_alert(user: User, call: Call, search: CallSavedSearch) -> None:
                                unsubscribe=_absolute("calls.unsubscribe",
                                                      token=unsubscribe_token(search)))
         queue_mail(user.email, subject[:200], body)
+    events.emit("call.alert", None, call, member=user)
 
 
 # --- export and erasure -------------------------------------------------------------------

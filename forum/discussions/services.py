@@ -23,7 +23,7 @@ from forum.core.visibility import DELETED, PENDING, PUBLISHED, visible_to
 from forum.discussions.models import POSTS_PER_PAGE, Discussion, Post, page_of
 from forum.extensions import db
 from forum.moderation import audit, trust
-from forum.notifications import follows
+from forum.notifications import events, follows
 from forum.places.models import Network
 from forum.twinnings.models import Twinning
 
@@ -65,6 +65,7 @@ def start_discussion(author: User, space, title: str, body: str, files=()) -> Di
     post = _add_post(discussion, author, body, held=held)
     attachments.store(author, "post", post.id, checked)
     _follow_for(post)
+    announce(discussion)
     return discussion
 
 
@@ -77,7 +78,19 @@ def reply(author: User, discussion: Discussion, body: str, files=()) -> Post:
     post = _add_post(discussion, author, body, held=trust.hold_for_review(author))
     attachments.store(author, "post", post.id, checked)
     _follow_for(post)
+    announce(post)
     return post
+
+
+def announce(item) -> None:
+    """Tell followers and mentioned members about a new discussion or reply. Held content
+    notifies nobody (forum.notifications checks it is public); staff approving it calls this
+    again."""
+    if isinstance(item, Discussion):
+        author = item.author
+        events.emit("discussion.started", author, item)
+    else:
+        events.emit("post.replied", item.author, item)
 
 
 def _follow_for(post: Post) -> None:

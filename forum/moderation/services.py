@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from math import ceil
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
@@ -17,14 +16,13 @@ from forum.accounts.services import end_sessions
 from forum.accounts.services import exporter as accounts_exporter
 from forum.core.db import utcnow
 from forum.core.errors import ServiceError
-from forum.core.urls import absolute
 from forum.core.visibility import DELETED, HIDDEN, PENDING, PUBLISHED
 from forum.discussions import services as discussions
 from forum.discussions.models import Discussion, Post
 from forum.extensions import db
 from forum.moderation import audit, registry, trust
 from forum.moderation.models import ACTIONED, DISMISSED, OPEN, REASONS, ModerationAction, Report
-from forum.notifications.services import queue_mail
+from forum.notifications import events
 from forum.places.models import Network
 from forum.twinnings.models import Twinning
 
@@ -64,6 +62,8 @@ def report(reporter: User, kind_name: str, item, reason: str, note: str | None =
     db.session.add(entry)
     db.session.flush()
     _maybe_autohide(kind, item)
+    events.emit("report.created", reporter, item, title=kind.title(item),
+                link=url_for("moderation.item", kind_name=kind_name, item_id=item.id))
     return entry
 
 
@@ -125,7 +125,7 @@ def hide(actor: User, kind_name: str, item, reason: str) -> None:
     _set_visibility(kind, item, HIDDEN, reason)
     _close_reports(actor, kind_name, item.id, ACTIONED)
     audit.record_for(actor, "hide", item, reason=reason)
-    _tell_author(kind, item, reason)
+    _tell_author(actor, kind, item, "hidden", reason)
 
 
 def restore(actor: User, kind_name: str, item, reason: str | None = None) -> None:
@@ -133,6 +133,7 @@ def restore(actor: User, kind_name: str, item, reason: str | None = None) -> Non
     kind = registry.get(kind_name)
     if not kind.has_visibility or item.visibility == PUBLISHED:
         raise ServiceError(_("This content is already public."))
+    was_held = item.visibility == PENDING and item.visibility_reason != AUTO_REASON
     if isinstance(item, Post) and item.visibility == DELETED:
         # The discussions package keeps its own rule (and log line) for deleted posts.
         discussions.restore_post(actor, item, reason=reason)
@@ -142,6 +143,11 @@ def restore(actor: User, kind_name: str, item, reason: str | None = None) -> Non
     if isinstance(item, Discussion):
         _publish_held_opening(item)
     _close_reports(actor, kind_name, item.id, DISMISSED)
+    if was_held:
+        # Held for approval, it told nobody: now that it is public, it does.
+        discussions.announce(item)
+    else:
+        _tell_author(actor, kind, item, "restored", reason)
 
 
 def _publish_held_opening(discussion: Discussion) -> None:
@@ -161,17 +167,13 @@ def _set_visibility(kind, item, state: str, reason: str | None) -> None:
     kind.after_visibility(item)
 
 
-def _tell_author(kind, item, reason: str) -> None:
+def _tell_author(actor, kind, item, action: str, reason: str | None) -> None:
+    """A notice to the author (on the site, and by e-mail as they chose), in their language."""
     author = kind.author(item)
-    if author is None or author.is_deleted or not author.email:
+    if author is None:
         return
-    language = author.preferred_language or current_app.config["BABEL_DEFAULT_LOCALE"]
-    with force_locale(language):
-        subject = _("Your content on Gemellaggi has been hidden")
-        body = render_template("moderation/mail/hidden.txt", user=author, reason=reason,
-                               title=kind.title(item), kind_label=kind.label,
-                               url=absolute(kind.url(item)))
-    queue_mail(author.email, subject, body)
+    events.emit("moderation.acted", actor, item, author=author, title=kind.title(item),
+                link=kind.url(item), detail=f"{action}:{reason or ''}")
 
 
 def edit_item(actor: User, kind_name: str, item, body: str, reason: str,
@@ -182,6 +184,7 @@ def edit_item(actor: User, kind_name: str, item, body: str, reason: str,
     if post.number != 1:
         title = None
     discussions.edit_post(actor, post, body, title, reason=reason)
+    _tell_author(actor, registry.get("post"), post, "edited", reason)
     return post
 
 
@@ -285,6 +288,8 @@ def suspend(actor: User, member: User, days: int | None, reason: str) -> datetim
     detail = "until=indefinite" if days is None else f"until={until.date().isoformat()}"
     audit.record(actor, "suspend", kind="user", item_id=member.id, target_user_id=member.id,
                  reason=reason, detail=detail)
+    events.emit("member.suspended", actor, member, title=until.date().isoformat(),
+                detail=reason)
     return until
 
 

@@ -1,4 +1,5 @@
 """The e-mail outbox: mail is queued in the caller's transaction and delivered later."""
+import json
 import logging
 import re
 import smtplib
@@ -37,9 +38,14 @@ _MIN_TOKEN_LENGTH = 24
 _MIN_SIGNATURE_LENGTH = 16
 
 
-def queue_mail(recipient: str, subject: str, body: str) -> OutboxMessage:
-    """Queue a plain-text message; it is sent only if the caller's transaction commits."""
-    message = OutboxMessage(recipient=recipient, subject=str(subject), body=str(body))
+def queue_mail(recipient: str, subject: str, body: str, *, html: str | None = None,
+               headers: dict | None = None) -> OutboxMessage:
+    """Queue a message (plain text, with an HTML alternative when `html` is given); it is
+    sent only if the caller's transaction commits."""
+    # One line: a title with a line break must not end the header (or fail every attempt).
+    subject = " ".join(str(subject).split())[:200]
+    message = OutboxMessage(recipient=recipient, subject=subject, body=str(body),
+                            html_body=html, headers=json.dumps(headers) if headers else None)
     db.session.add(message)
     db.session.flush()
     return message
@@ -171,7 +177,11 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["Subject"] = message.subject
     email["Date"] = format_datetime(message.created_at or utcnow())
     email["Message-ID"] = _message_id(message, sender)
+    for name, value in json.loads(message.headers or "{}").items():
+        email[name] = value
     email.set_content(message.body, subtype="plain", charset="utf-8")
+    if message.html_body:
+        email.add_alternative(message.html_body, subtype="html", charset="utf-8")
     return email
 
 

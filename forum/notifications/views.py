@@ -1,12 +1,14 @@
 """Follow buttons, the "Following" page, notifications, e-mail settings and unsubscribe."""
-from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from forum.core import web
 from forum.core.security import safe_next
-from forum.extensions import db, login_manager
-from forum.notifications import follows
+from forum.extensions import csrf, db, login_manager
+from forum.notifications import events, follows, inbox, mail
+from forum.notifications.forms import PreferencesForm
 from forum.notifications.permissions import (
     TEMPLATE_PREDICATES,
     can_follow,
@@ -68,3 +70,74 @@ def following():
 def _template_helpers():
     return {"follow_state": lambda item: follows.state_of(current_user, item),
             "follow_kind": follows.kind_of, "notifications_can": TEMPLATE_PREDICATES}
+
+
+# --- notifications ---------------------------------------------------------------------------
+
+@bp.get("/notifications/")
+@login_required
+def index():
+    result = inbox.groups_of(current_user, web.page_arg()) or abort(404)
+    return render_template("notifications/index.html", result=result, button=FlaskForm(),
+                           message_of=events.message_of)
+
+
+@bp.post("/notifications/<int:notification_id>/open")
+def open_notification(notification_id: int):
+    """The link of a notification: read it (and its group), then go to the page."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    notification = inbox.notification_of(current_user, notification_id) or abort(404)
+    inbox.mark_read(current_user, notification)
+    db.session.commit()
+    return redirect(notification.link)
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+def read(notification_id: int):
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    notification = inbox.notification_of(current_user, notification_id) or abort(404)
+    inbox.mark_read(current_user, notification)
+    db.session.commit()
+    return redirect(safe_next(request.form.get("next"), url_for(".index")))
+
+
+@bp.post("/notifications/read")
+def read_all():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    inbox.mark_all_read(current_user)
+    db.session.commit()
+    flash(_("Every notification is marked as read."), "success")
+    return redirect(url_for(".index"))
+
+
+# --- e-mail settings and unsubscribing -------------------------------------------------------
+
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@login_required
+def settings():
+    kinds = mail.configurable_kinds()
+    form = PreferencesForm.build(kinds, mail.preferences_of(current_user))
+    if form.validate_on_submit():
+        mail.set_preferences(current_user, form.choices())
+        db.session.commit()
+        flash(_("Your e-mail settings are saved."), "success")
+        return redirect(url_for(".settings"))
+    return render_template("notifications/settings.html", form=form, kinds=kinds)
+
+
+@bp.route("/notifications/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt
+def unsubscribe(token: str):
+    """From an e-mail, signed out: the page has one button; a mail client's RFC 8058 one-click
+    POST (no CSRF token: the signed token is the proof) does the same."""
+    entry = mail.read_token(token)
+    if entry is None:
+        return render_template("notifications/unsubscribe.html", entry=None), 410
+    if request.method == "POST":
+        mail.unsubscribe(entry)
+        db.session.commit()
+        return render_template("notifications/unsubscribe.html", entry=entry, done=True)
+    return render_template("notifications/unsubscribe.html", entry=entry, done=False)

@@ -22,7 +22,7 @@ from forum.core.themes import THEMES
 from forum.core.urls import site_url
 from forum.core.visibility import can_see, visible_to
 from forum.extensions import db
-from forum.notifications import follows
+from forum.notifications import events, follows
 from forum.notifications.services import queue_mail
 from forum.places.models import City, Organisation
 from forum.practices import matching
@@ -360,6 +360,7 @@ def express_interest(user, practice: Practice, message: str, *,
     _move_interest_count(practice, +1)
     refresh_adopters(practice)
     follows.follow_automatically([user.id], practice, "interest")
+    events.emit("practice.interest", user, practice)
     if notify:
         _tell_author(practice, user, message)
     return interest
@@ -437,6 +438,8 @@ def mark_matched(actor, practice: Practice, answer_practice_id: int | None,
     db.session.flush()
     for touched in {p for p in (previous, answer) if p is not None}:
         refresh_adopters(touched)
+    events.emit("practice.matched", actor, practice,
+                members=[getattr(answer, "author_id", None), getattr(member, "id", None)])
     return practice
 
 

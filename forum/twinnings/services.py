@@ -15,7 +15,7 @@ from forum.core.errors import BadFilter, ServiceError
 from forum.core.markup import render_markdown
 from forum.core.visibility import can_see, visible_to
 from forum.extensions import db
-from forum.notifications import follows
+from forum.notifications import events, follows
 from forum.places.models import City, Network
 from forum.places.services import check_slug, check_url
 from forum.twinnings.models import (
@@ -324,6 +324,7 @@ def create_event(actor, space, data: dict) -> Event:
     _set_event(event, data)
     db.session.add(event)
     db.session.flush()
+    events.emit("event.created", actor, event)
     return event
 
 

@@ -55,3 +55,25 @@ class Scene:
 @pytest.fixture
 def scene(app, make_user):
     return Scene(app, make_user)
+
+
+@pytest.fixture
+def mails(app):
+    """The outbox rows, oldest first (all columns)."""
+    from forum.notifications.models import OutboxMessage
+
+    def read(recipient=None):
+        with app.app_context():
+            query = select(OutboxMessage).order_by(OutboxMessage.id)
+            if recipient is not None:
+                query = query.where(OutboxMessage.recipient == recipient)
+            rows = list(db.session.scalars(query))
+            db.session.expunge_all()
+            return rows
+
+    return read
+
+
+def unread(app, member) -> int:
+    with app.app_context():
+        return db.session.get(User, member.id).unread_notifications

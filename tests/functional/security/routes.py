@@ -519,3 +519,35 @@ def _twinning_id(w) -> int:
     from forum.twinnings.models import Twinning
 
     return db.session.scalar(db.select(Twinning.id).where(Twinning.slug == w.slugs["twinning"]))
+
+
+def _unsubscribe_token(w) -> str:
+    from flask import current_app
+    from itsdangerous import URLSafeSerializer
+
+    from forum.notifications.mail import UNSUBSCRIBE_SALT
+
+    serializer = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
+    return serializer.dumps([w.user_id(MEMBER), "reply"])
+
+
+ROWS += [
+    # --- notifications: the page, reading, e-mail settings, unsubscribing (issue 11) --------
+    Row("notifications.index", "GET", none, signed_in()),
+    # Another member's notification, or none: not there (404), whoever asks.
+    Row("notifications.open_notification", "POST", lambda w: {"notification_id": 999999},
+        expect(LOGIN, 404, 404, 404, 404, 404)),
+    Row("notifications.read", "POST", lambda w: {"notification_id": 999999},
+        expect(LOGIN, 404, 404, 404, 404, 404)),
+    Row("notifications.read_all", "POST", none, signed_in(302)),
+    Row("notifications.settings", "GET", none, signed_in()),
+    Row("notifications.settings", "POST", none, signed_in(200)),  # no choices: the form again
+    # The signed link works signed out, for everyone who has it (it names its member).
+    Row("notifications.unsubscribe", "GET", lambda w: {"token": _unsubscribe_token(w)}, PUBLIC),
+    Row("notifications.unsubscribe", "POST", lambda w: {"token": _unsubscribe_token(w)},
+        PUBLIC),
+    Row("notifications.unsubscribe", "GET", lambda w: {"token": "forged.token"}, everyone(410),
+        case="forged"),
+    Row("notifications.unsubscribe", "POST", lambda w: {"token": "forged.token"},
+        everyone(410), case="forged"),
+]

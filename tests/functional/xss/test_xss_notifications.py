@@ -11,10 +11,12 @@ from tests.functional.xss.xss_support import (
     BATCH,
     CORPUS,
     HARMLESS,
+    PageScan,
     Visit,
     batch_id,
     chunks,
     fit,
+    problems,
     report,
     scan,
     sweep,
@@ -57,8 +59,24 @@ def test_payloads_in_following_and_notifications(app, client, login, batch):
     reader = _reader(app)
     _publish(app, [(0, HARMLESS)])
     login(reader)
-    baselines = {"following": scan(client.get("/account/following"))}
+    baselines = {"following": scan(client.get("/account/following")),
+                 "notifications": scan(client.get("/notifications/"))}
+    harmless_mail = PageScan(_mails(app)[-1].html_body)
     _publish(app, batch)
-    visits = [Visit("following", "/account/following", "the batch")]
+    visits = [Visit("following", "/account/following", "the batch"),
+              Visit("notifications", "/notifications/", "the batch")]
     failures = sweep(client, visits, baselines)
+    for message in _mails(app)[1:]:
+        failures += [f"mail {message.subject!r}: {line}"
+                     for line in problems(PageScan(message.html_body), harmless_mail)]
     assert not failures, report(failures)
+
+
+def _mails(app):
+    from forum.notifications.models import OutboxMessage
+
+    with app.app_context():
+        rows = list(db.session.scalars(db.select(OutboxMessage).where(
+            OutboxMessage.recipient == "reader@example.org").order_by(OutboxMessage.id)))
+        db.session.expunge_all()
+        return rows
