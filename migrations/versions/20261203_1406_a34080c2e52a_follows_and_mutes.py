@@ -1,7 +1,7 @@
 """follows and mutes
 
 Revision ID: a34080c2e52a
-Revises: 169d551becca
+Revises: ccb2b7dc81d6
 Create Date: 2026-12-03 14:06:39.483624
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a34080c2e52a'
-down_revision = '169d551becca'
+down_revision = 'ccb2b7dc81d6'
 branch_labels = None
 depends_on = None
 
