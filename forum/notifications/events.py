@@ -158,9 +158,10 @@ def _discussion_visible(user, discussion) -> bool:
 
 
 def _post_link(post: Post) -> str:
-    from forum.discussions.views import post_url
-
-    return post_url(post)
+    # The discussion page's own rule (20 posts a page), without importing its views.
+    page = (post.number - 1) // 20 + 1
+    return url_for("discussions.show", discussion_id=post.discussion_id, page=page,
+                   _anchor=f"post-{post.number}")
 
 
 def _discussion_mutes(discussion: Discussion) -> list:
