@@ -87,10 +87,11 @@ def announce(item) -> None:
     notifies nobody (forum.notifications checks it is public); staff approving it calls this
     again."""
     if isinstance(item, Discussion):
-        author = item.author
-        events.emit("discussion.started", author, item)
+        opening = next((p for p in item.posts if p.number == 1), None)
+        mentioned = mentioned_ids(opening) if opening is not None else []
+        events.emit("discussion.started", item.author, item, mentioned=mentioned)
     else:
-        events.emit("post.replied", item.author, item)
+        events.emit("post.replied", item.author, item, mentioned=mentioned_ids(item))
 
 
 def _follow_for(post: Post) -> None:

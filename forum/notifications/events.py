@@ -152,9 +152,9 @@ class Subject:
 
 
 def _discussion_visible(user, discussion) -> bool:
-    from forum.discussions.permissions import can_see_discussion
-
-    return can_see_discussion(user, discussion)
+    # The rule of discussions.permissions.can_see_discussion: the discussion and its space.
+    space = discussion.space
+    return can_see(user, discussion) and space is not None and can_see(user, space)
 
 
 def _post_link(post: Post) -> str:
@@ -233,10 +233,8 @@ def register_event(name: str, audience: Audience) -> None:
 
 def _replied(post: Post, actor, ctx) -> list[tuple[int, str]]:
     """Mentioned members hear of a mention; followers who wrote in it of a reply to them."""
-    from forum.discussions.services import mentioned_ids
-
     discussion = post.discussion
-    mentioned = set(mentioned_ids(post))
+    mentioned = set(ctx.get("mentioned", ()))
     readers = follows.followers("discussion", discussion.id)
     writers = set(db.session.scalars(select(Post.author_id).where(
         Post.discussion_id == discussion.id, Post.id != post.id,
@@ -246,10 +244,7 @@ def _replied(post: Post, actor, ctx) -> list[tuple[int, str]]:
 
 
 def _started(discussion: Discussion, actor, ctx) -> list[tuple[int, str]]:
-    from forum.discussions.services import mentioned_ids
-
-    opening = next((p for p in discussion.posts if p.number == 1), None)
-    mentioned = set(mentioned_ids(opening)) if opening is not None else set()
+    mentioned = set(ctx.get("mentioned", ()))
     space_kind = "twinning" if discussion.twinning_id else "network"
     readers = follows.followers(space_kind, discussion.twinning_id or discussion.network_id)
     return ([(uid, "mention") for uid in mentioned]
@@ -317,9 +312,7 @@ def _emit(event: str, actor, item, *, title: str | None = None, detail: str | No
     if made:
         db.session.flush()
         _count(made, +1)
-        from forum.notifications import mail
-
-        mail.after_emit(made)
+        MAILER.after_emit(made)
     return made
 
 
@@ -331,9 +324,23 @@ def _reaches(kind: Kind, user: User, item, subject: Subject, muted: set[int]) ->
     return user.id not in muted and subject.published(item) and subject.visible(user, item)
 
 
-def _make(kind, user, actor_id, item, subject, title, detail, link) -> Notification:
-    from forum.notifications import mail
+class _NoMail:
+    """Until forum.notifications.mail plugs itself in (it imports this module)."""
 
+    @staticmethod
+    def delivery_for(user, kind) -> str:
+        return NEVER
+
+    @staticmethod
+    def after_emit(notifications) -> None:
+        return None
+
+
+MAILER = _NoMail
+
+
+def _make(kind, user, actor_id, item, subject, title, detail, link) -> Notification:
+    mail = MAILER
     notification = Notification(
         user_id=user.id, kind=kind.code, actor_id=actor_id,
         # About one's own content, the notice stays even when the content is hidden.

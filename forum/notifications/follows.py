@@ -28,9 +28,9 @@ class Followable:
 
 
 def _discussion_visible(user, item) -> bool:
-    from forum.discussions.permissions import can_see_discussion
-
-    return can_see_discussion(user, item)
+    # The rule of discussions.permissions.can_see_discussion: the discussion and its space.
+    space = item.space
+    return can_see(user, item) and space is not None and can_see(user, space)
 
 
 KINDS: dict[str, Followable] = {

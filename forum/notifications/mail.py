@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select, update
 from forum.accounts.models import User
 from forum.core.db import utcnow
 from forum.extensions import db
+from forum.notifications import events
 from forum.notifications.models import (
     DAILY,
     DELIVERIES,
@@ -33,9 +34,7 @@ DIGEST_PREFIX = "digest:"
 
 
 def _kinds():
-    from forum.notifications.events import KINDS
-
-    return KINDS
+    return events.KINDS
 
 
 # --- preferences -----------------------------------------------------------------------------
@@ -151,8 +150,7 @@ def _settings_url() -> str:
 
 
 def _queue(user, subject: str, template: str, what: str, **values) -> None:
-    from forum.notifications.events import message_of
-
+    message_of = events.message_of
     unsubscribe_url = _unsubscribe_url(user, what)
     values.update(user=user, message_of=message_of, absolute=_absolute,
                   unsubscribe_url=unsubscribe_url, settings_url=_settings_url())
@@ -172,9 +170,7 @@ def after_emit(notifications) -> None:
         user = db.session.get(User, n.user_id)
         kind = _kinds()[n.kind]
         with force_locale(_language(user)):
-            from forum.notifications.events import message_of
-
-            subject = message_of(n)
+            subject = events.message_of(n)
             _queue(user, subject, "notice", kind.code, notification=n)
         n.mailed_at = now
     db.session.flush()
@@ -232,3 +228,11 @@ def forget_user(user) -> None:
 def count_waiting(frequency: str) -> int:
     return db.session.scalar(select(func.count(Notification.id)).where(
         Notification.delivery == frequency, Notification.mailed_at.is_(None)))
+
+
+class _Mailer:
+    delivery_for = staticmethod(delivery_for)
+    after_emit = staticmethod(after_emit)
+
+
+events.MAILER = _Mailer
