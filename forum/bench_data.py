@@ -314,7 +314,8 @@ class Generator:
                 "author_id": authors[0], "themes": self.themes() if self.rng.random() < 0.5
                 else "", "reply_count": length - 1, "participant_count": len(authors),
                 "created_at": created, "last_activity_at": min(when, self.now),
-                "last_post_id": post_id - 1, "visibility": self.visibility(0.01)})
+                "last_post_id": post_id - 1, "last_number": length,
+                "visibility": self.visibility(0.01)})
             disc_id += 1
             if len(post_rows) >= 5 * BATCH:
                 self._flush_discussions(Discussion, Post, disc_rows, post_rows)

@@ -23,7 +23,10 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects keep their values after the commit: a view that commits then redirects or renders
+# reads nothing more from the database, so a database that fails just after a commit cannot
+# turn a saved change into an error page (and a retried form into a double post).
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()

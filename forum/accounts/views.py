@@ -23,6 +23,7 @@ from forum.accounts.models import ROLES, User
 from forum.accounts.services import InvalidToken
 from forum.accounts.sessions import relogin
 from forum.core import web
+from forum.core.db import writes_on_get
 from forum.core.errors import ServiceError
 from forum.core.i18n import current_language, format_day, set_language_cookie
 from forum.core.security import safe_next
@@ -86,6 +87,7 @@ def register():
 
 
 @bp.get("/auth/confirm/<token>")
+@writes_on_get
 def confirm(token):
     try:
         services.confirm_email(token)
@@ -258,6 +260,7 @@ def change_email():
 
 
 @bp.get("/account/email/<token>")
+@writes_on_get
 def confirm_email(token):
     # Read before the change ends this member's sessions, this one included.
     signed_in_id = current_user.id if current_user.is_authenticated else None

@@ -124,6 +124,8 @@ def check_file(storage) -> CheckedFile:
         raise UploadFileError(_("%(name)s: choose a file of one of these types: %(types)s.",
                                 name=name, types=allowed_types_label()))
     limit = max_upload_bytes()
+    # From the start: a write retried after a conflict reads the same upload again.
+    storage.stream.seek(0)
     data = storage.stream.read(limit + 1)
     if not data:
         raise UploadFileError(_("%(name)s: the file is empty.", name=name))

@@ -1,9 +1,15 @@
-"""Database helpers: UTC-aware datetimes and SQLite pragmas."""
+"""Database helpers: UTC-aware datetimes, SQLite pragmas and transactions, retried writes."""
+import logging
+import time
 from datetime import UTC, datetime
 
+from flask import current_app, has_request_context, request
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.types import TypeDecorator
+
+log = logging.getLogger(__name__)
 
 
 def utcnow() -> datetime:
@@ -52,8 +58,77 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection):
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+    """Write transactions start as BEGIN IMMEDIATE (SQLAlchemy's pysqlite recipe).
+
+    A deferred transaction that has read and then writes cannot wait for the lock: SQLite
+    fails it at once with "database is locked" when another writer got there first. An
+    immediate one takes the write lock up front, so it waits on busy_timeout instead.
+    Requests that only read (GET, HEAD) begin deferred: in WAL they never block, and taking
+    the write lock for every page would queue readers behind each other.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    connection.exec_driver_sql("BEGIN" if _reads_only() else "BEGIN IMMEDIATE")
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def writes_on_get(view):
+    """Mark a GET view that writes (a confirmation link followed from an e-mail)."""
+    view.writes_on_get = True
+    return view
+
+
+def _reads_only() -> bool:
+    if not has_request_context() or request.method not in SAFE_METHODS:
+        return False
+    view = current_app.view_functions.get(request.endpoint)
+    return not getattr(view, "writes_on_get", False)
+
+
+# --- retried writes ----------------------------------------------------------------------
+
+# Constraints two simultaneous writers can trip over, after which trying again succeeds.
+RETRY_CONSTRAINTS = ("uq_posts_number", "posts.discussion_id, posts.number",
+                     "uq_posts_submission", "posts.author_id, posts.submission_key")
+# PostgreSQL: serialization failure, deadlock; lock not available.
+RETRY_SQLSTATES = ("40001", "40P01", "55P03")
+
+
+def is_retryable(error: Exception) -> bool:
+    """A failure caused by another transaction at the same moment, not by this one's data."""
+    if not isinstance(error, DBAPIError) or error.connection_invalidated:
+        return False
+    if getattr(error.orig, "sqlstate", None) in RETRY_SQLSTATES:
+        return True
+    message = str(error.orig)
+    if isinstance(error, IntegrityError):
+        return any(name in message for name in RETRY_CONSTRAINTS)
+    return isinstance(error, OperationalError) and (
+        "database is locked" in message or "database table is locked" in message)
+
+
+def committed(work, attempts: int = 3):
+    """Run `work()` (a service call) and commit; on a conflict with a simultaneous write,
+    roll back and run it again, at most `attempts` times. Returns what `work` returned.
+
+    `work` must be safe to repeat: everything it did is rolled back before the next try.
+    """
+    from forum.extensions import db
+
+    for attempt in range(1, attempts + 1):
+        try:
+            result = work()
+            db.session.commit()
+            return result
+        except DBAPIError as error:
+            db.session.rollback()
+            if attempt == attempts or not is_retryable(error):
+                raise
+            log.info("write conflict (%s), attempt %d of %d", type(error.orig).__name__,
+                     attempt, attempts)
+            time.sleep(0.01 * attempt)
 
 
 def is_savepoint_release(session) -> bool:

@@ -5,6 +5,7 @@ from typing import TypeVar
 
 from flask import Response, abort, flash, redirect, request
 
+from forum.core.db import committed
 from forum.core.errors import ServiceError
 from forum.extensions import db
 
@@ -42,12 +43,12 @@ def submit(form, action: Callable[[], T], success: Flash | Callable[[T], Flash],
     `next_url` function may do after-commit work (sign out, set a cookie) and return a
     response of its own."""
     try:
-        result = action()
+        # Committed with a retry on a conflict with a simultaneous write (forum.core.db).
+        result = committed(action)
     except ServiceError as error:
         db.session.rollback()
         form_error(form, error)
         return None
-    db.session.commit()
     message = success(result) if callable(success) else success
     if isinstance(message, tuple):
         flash(*message)

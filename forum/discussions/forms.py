@@ -16,6 +16,8 @@ class PostForm(FlaskForm):
         render_kw={"rows": 8},
     )
     attachments = MultipleFileField(_l("Attach files"))
+    # The idempotency key: the same form sent twice posts once (forum.discussions.services).
+    submission = HiddenField()
     submit = SubmitField(_l("Send reply"))
     preview = SubmitField(_l("Preview"))
 
@@ -33,6 +35,7 @@ class DiscussionForm(FlaskForm):
         render_kw={"rows": 10},
     )
     attachments = MultipleFileField(_l("Attach files"))
+    submission = HiddenField()
     submit = SubmitField(_l("Start the discussion"))
     preview = SubmitField(_l("Preview"))
 

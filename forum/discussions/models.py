@@ -56,6 +56,9 @@ class Discussion(ThemesMixin, VisibilityMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     last_post_id: Mapped[int | None] = mapped_column(Integer)
+    # The highest post number handed out. Reserved by incrementing it in one UPDATE, which
+    # also locks the row until the commit: two simultaneous replies never share a number.
+    last_number: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     author: Mapped[User | None] = relationship(lazy="joined")
     # Joined so lists (the home page) name each discussion's space without a query per row.
@@ -69,8 +72,12 @@ class Discussion(ThemesMixin, VisibilityMixin, db.Model):
 
 class Post(VisibilityMixin, db.Model):
     __tablename__ = "posts"
-    # Two replies numbered at once must not share a number: the second one fails and retries.
-    __table_args__ = (UniqueConstraint("discussion_id", "number", name="uq_posts_number"),)
+    # Numbers come from Discussion.last_number; the constraint is the last line of defence.
+    __table_args__ = (
+        UniqueConstraint("discussion_id", "number", name="uq_posts_number"),
+        # A form sent twice (a retry after a timeout, a double click) carries the same key.
+        UniqueConstraint("author_id", "submission_key", name="uq_posts_submission"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     discussion_id: Mapped[int] = mapped_column(
@@ -85,6 +92,8 @@ class Post(VisibilityMixin, db.Model):
     body_html: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The idempotency key of the form that created the post (None for posts made otherwise).
+    submission_key: Mapped[str | None] = mapped_column(String(64))
 
     discussion: Mapped[Discussion] = relationship(
         backref=backref("posts", order_by="Post.number")

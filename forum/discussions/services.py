@@ -5,13 +5,15 @@ with `create_general_discussion`, space pages list with `discussions_in`, the ho
 `latest_discussions`.
 """
 import re
+import secrets
 from html import escape
 from html.parser import HTMLParser
 from urllib.parse import quote
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from forum.accounts import services as accounts
 from forum.accounts.models import User
@@ -47,11 +49,16 @@ def create_general_discussion(author: User | None, twinning: Twinning) -> Discus
     return discussion
 
 
-def start_discussion(author: User, space, title: str, body: str, files=()) -> Discussion:
+def start_discussion(author: User, space, title: str, body: str, files=(),
+                     submission_key: str | None = None) -> Discussion:
     """A discussion and its opening post; `files` (uploads) are attached to that post.
 
+    A `submission_key` already used by this author returns the discussion it started.
     Raises ServiceError (an UploadError for a refused file); then nothing is created.
     """
+    earlier = _submitted(author, submission_key)
+    if earlier is not None:
+        return earlier.discussion
     title = (title or "").strip()
     if not title:
         raise ServiceError(_("Give the discussion a title."), field="title")
@@ -62,20 +69,26 @@ def start_discussion(author: User, space, title: str, body: str, files=()) -> Di
     discussion = _new_discussion(author, space, title[:TITLE_MAX])
     if held:
         discussion.visibility = PENDING
-    post = _add_post(discussion, author, body, held=held)
+    post = _add_post(discussion, author, body, held=held, submission_key=submission_key)
     attachments.store(author, "post", post.id, checked)
     _follow_for(post)
     announce(discussion)
     return discussion
 
 
-def reply(author: User, discussion: Discussion, body: str, files=()) -> Post:
+def reply(author: User, discussion: Discussion, body: str, files=(),
+          submission_key: str | None = None) -> Post:
+    """A reply; a `submission_key` this author already used returns that reply instead."""
+    earlier = _submitted(author, submission_key)
+    if earlier is not None:
+        return earlier
     if discussion.locked:
         raise ServiceError(_("This discussion is locked: it accepts no new replies."), field="body")
     _check_body(body)
     _check_trust(author, body)
     checked = attachments.check_files(files)
-    post = _add_post(discussion, author, body, held=trust.hold_for_review(author))
+    post = _add_post(discussion, author, body, held=trust.hold_for_review(author),
+                     submission_key=submission_key)
     attachments.store(author, "post", post.id, checked)
     _follow_for(post)
     announce(post)
@@ -112,6 +125,22 @@ def mentioned_ids(post: Post) -> list[int]:
         return []
     return list(db.session.scalars(select(User.id).where(
         User.username_key.in_(keys), User.deleted_at.is_(None))))
+
+
+SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def new_submission_key() -> str:
+    """The idempotency key a post form carries in a hidden field."""
+    return secrets.token_urlsafe(16)
+
+
+def _submitted(author: User, key: str | None) -> Post | None:
+    """The post this author already made with this form, if the form is being sent again."""
+    if not key or not SUBMISSION_KEY.fullmatch(key):
+        return None
+    return db.session.scalar(
+        select(Post).where(Post.author_id == author.id, Post.submission_key == key))
 
 
 def _check_trust(author: User, body: str) -> None:
@@ -221,14 +250,14 @@ def _new_discussion(author, space, title: str, *, is_general: bool = False) -> D
     return discussion
 
 
-def _add_post(discussion: Discussion, author: User | None, body: str, held: bool = False) -> Post:
-    # Numbers are never reused: deleted posts stay as placeholders and keep theirs.
-    number = db.session.scalar(
-        select(func.coalesce(func.max(Post.number), 0)).where(Post.discussion_id == discussion.id)
-    ) + 1
+def _add_post(discussion: Discussion, author: User | None, body: str, held: bool = False,
+              submission_key: str | None = None) -> Post:
+    number = reserve_number(discussion)
     post = Post(
         discussion=discussion, author_id=author.id if author else None, number=number,
         body=body, body_html=render_body(body), created_at=utcnow(),
+        submission_key=submission_key if submission_key and SUBMISSION_KEY.fullmatch(
+            submission_key) else None,
     )
     if held:
         # forum.moderation.trust: a new member's post waits for staff approval.
@@ -239,6 +268,24 @@ def _add_post(discussion: Discussion, author: User | None, body: str, held: bool
     if held:
         audit.record_for(None, "hold", post)
     return post
+
+
+def reserve_number(discussion: Discussion) -> int:
+    """The next post number, reserved in the statement that reads it.
+
+    Not max(number) + 1: two replies reading the same maximum at once would both take it.
+    The UPDATE holds the discussion's row (PostgreSQL) or the database's write lock (SQLite,
+    BEGIN IMMEDIATE) until the commit, so the next writer waits and reads the new value.
+    Numbers are never reused: deleted posts stay as placeholders and keep theirs.
+    """
+    statement = (
+        update(Discussion).where(Discussion.id == discussion.id)
+        .values(last_number=Discussion.last_number + 1).returning(Discussion.last_number)
+        .execution_options(synchronize_session=False)
+    )
+    number = db.session.execute(statement).scalar_one()
+    set_committed_value(discussion, "last_number", number)
+    return number
 
 
 def _check_body(body: str) -> None:

@@ -78,7 +78,7 @@ def reply(discussion_id: int):
         return _render_thread(discussion, None, form, preview=form.preview.data)
     done = web.submit(
         form, lambda: services.reply(current_user, discussion, form.body.data,
-                                     form.attachments.data),
+                                     form.attachments.data, form.submission.data),
         lambda post: (_("Thank you: your reply will appear once staff have approved it."), "info")
         if post.visibility == PENDING else _("Your reply has been published."),
         services.post_location)
@@ -93,6 +93,7 @@ def _render_thread(discussion: Discussion, page: int | None, form: PostForm, pre
     elif page is not None and page > max(pagination.pages, 1):
         abort(404)
     preview_html = services.render_body(form.body.data) if preview and form.body.data else None
+    form.submission.data = form.submission.data or services.new_submission_key()
     latest = None
     if pagination.total:
         latest = url_for(".show", discussion_id=discussion.id, page=pagination.pages,
@@ -121,13 +122,15 @@ def create():
         else:
             done = web.submit(
                 form, lambda: services.start_discussion(current_user, space, form.title.data,
-                                                        form.body.data, form.attachments.data),
+                                                        form.body.data, form.attachments.data,
+                                                        form.submission.data),
                 lambda discussion: (_("Thank you: your discussion will appear once staff have "
                                       "approved it."), "info")
                 if discussion.visibility == PENDING else _("Your discussion has started."),
                 lambda discussion: url_for(".show", discussion_id=discussion.id))
             if done:
                 return done
+    form.submission.data = form.submission.data or services.new_submission_key()
     return render_template("discussions/new.html", form=form, space=space,
                            space_key=request.args["space"], preview_html=preview_html)
 
