@@ -126,6 +126,9 @@ def register_hooks(app: Flask) -> None:
     from forum.core import caching
 
     errors.register(app)
+    from forum.core import outage
+
+    outage.register(app)
     from forum.search.hooks import install as install_search_hooks
 
     install_search_hooks()

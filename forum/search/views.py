@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from forum.core.outage import RETRY_AFTER_SECONDS
 from forum.core.themes import THEMES
 from forum.core.visibility import STATES
 from forum.search import registry, services
@@ -55,7 +56,8 @@ def results():
         found = services.search(current_user, params)
     except SearchUnavailable as exc:
         log.warning("search unavailable: %s", exc.reason)
-        return render_template("search/results.html", unavailable=True, **context), 503
+        return (render_template("search/results.html", unavailable=True, **context), 503,
+                {"Retry-After": str(RETRY_AFTER_SECONDS)})
     except QueryError:
         message = _("Your search has no words to look for. Try one or more words, "
                     "a \"phrase in quotes\" or the beginning of a word followed by *.")
