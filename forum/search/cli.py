@@ -1,8 +1,13 @@
-"""`flask --app forum search reindex | check [--fix]`: operator commands, in English."""
+"""`flask --app forum search reindex | sync [--loop] | check [--fix]`: operator commands."""
+import logging
+import time
+
 import click
 from flask.cli import AppGroup
 
 from forum.search import indexer, services
+
+log = logging.getLogger("forum.search")
 
 search_cli = AppGroup("search", help="The full-text search index.")
 
@@ -18,6 +23,33 @@ def reindex() -> None:
         written = services.reindex(progress=bar.update)
     store = indexer.store()
     click.echo(f"Indexed {written} documents into {store.root / store.current_name()}.")
+
+
+@search_cli.command("sync")
+@click.option("--loop", is_flag=True, help="Keep syncing until interrupted.")
+@click.option("--interval", default=30, show_default=True, type=click.IntRange(min=1),
+              help="Seconds between rounds with --loop.")
+def sync(loop: bool, interval: int) -> None:
+    """Index what was committed but not indexed yet (the pending work); run it periodically."""
+    while True:
+        try:
+            left = services.sync()
+        except Exception as exc:  # noqa: BLE001 - the loop outlives an index or database outage
+            if not loop:
+                raise click.ClickException(f"The pending work could not be applied: {exc}")
+            log.warning("search sync failed (%s); trying again in %d s", exc, interval)
+        else:
+            if left or not loop:
+                click.echo(f"pending: {left}")
+            if not loop:
+                if left:
+                    raise SystemExit(1)
+                return
+        try:
+            time.sleep(interval)
+        except KeyboardInterrupt:
+            click.echo("Stopped.")
+            return
 
 
 @search_cli.command("check")

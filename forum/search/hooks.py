@@ -1,18 +1,22 @@
 """Session events that keep the index in step with committed data (house style "Search").
 
 after_flush records the keys of registered rows (and of rows whose documents depend on them)
-in `session.info`; after_commit hands them to the indexer; a rollback of the whole
-transaction drops them. Only keys travel: the indexer reads the rows again after the commit,
-so a change that was rolled back can never reach the index.
+in `session.info`; before_commit writes them to `search_pending` in the same transaction as
+the content (the outbox rule); after_commit hands them to the indexer, which removes those
+rows once the index has them; a rollback of the whole transaction drops them. Only keys
+travel: the indexer reads the rows again after the commit, so a change that was rolled back
+can never reach the index, and a worker killed just after a commit (or a database that stops
+then) leaves its pending rows for the next write or `search sync` to apply.
 """
 import logging
 
 from flask import has_app_context
-from sqlalchemy import event, inspect
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
 from forum.core.db import is_savepoint_release
 from forum.search import registry
+from forum.search.models import SearchPending
 
 log = logging.getLogger("forum.search")
 
@@ -56,6 +60,17 @@ def after_flush(session: Session, flush_context) -> None:
         session.info.setdefault(INFO_KEY, set()).update(keys)
 
 
+def before_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT: the outer commit records everything at once
+    session.flush()  # so after_flush has seen every change of this transaction
+    keys = session.info.get(INFO_KEY)
+    if keys:
+        session.execute(insert(SearchPending), [
+            {"doc_type": t, "doc_id": i, "op": "update", "reason": "written with the content"}
+            for t, i in sorted(keys)])
+
+
 def after_commit(session: Session) -> None:
     if is_savepoint_release(session):
         # The outer transaction is still open: other connections cannot see its rows yet.
@@ -64,7 +79,7 @@ def after_commit(session: Session) -> None:
     if not keys:
         return
     if not has_app_context():
-        log.warning("commit outside an app context: %d search change(s) not indexed", len(keys))
+        log.info("commit outside an app context: %d search change(s) left pending", len(keys))
         return
     from forum.search.backend import get_backend
 
@@ -82,5 +97,6 @@ def install() -> None:
     """Listen on every Session (the request's, the CLI's, the tests')."""
     if not event.contains(Session, "after_flush", after_flush):
         event.listen(Session, "after_flush", after_flush)
+        event.listen(Session, "before_commit", before_commit)
         event.listen(Session, "after_commit", after_commit)
         event.listen(Session, "after_soft_rollback", after_soft_rollback)

@@ -328,12 +328,25 @@ def record_pending(keys, reason: str) -> None:
         return
     try:
         with new_session() as session:
+            # Most keys are already there: the commit that changed them wrote them (hooks).
+            keys = set(keys) - _already_pending(session, keys)
+            if not keys:
+                return
             _add_pending(session, keys, reason)
             session.commit()
     except Exception:
         # Both the index and the database failed: nothing more can be done here, and
         # `search check --fix` will find the difference.
         log.exception("could not record pending search work for %d document(s)", len(keys))
+
+
+def _already_pending(session: Session, keys) -> set[tuple[str, int]]:
+    found = set()
+    for doc_type in {t for t, _ in keys}:
+        ids = [i for t, i in keys if t == doc_type]
+        found |= {(doc_type, i) for i in session.scalars(select(SearchPending.doc_id).where(
+            SearchPending.doc_type == doc_type, SearchPending.doc_id.in_(ids)))}
+    return found
 
 
 def pending_count(session: Session) -> int:

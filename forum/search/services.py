@@ -95,6 +95,12 @@ def reindex(progress=None) -> int:
     return get_backend().rebuild(progress)
 
 
+def sync() -> int:
+    """Apply the pending work: content committed but not indexed yet (a worker killed just
+    after its commit, an index that was locked or down). Returns how much is left."""
+    return indexer.drain_pending()
+
+
 @dataclass
 class CheckReport:
     missing: list[str]

@@ -70,6 +70,26 @@ def search(database_url, index_dir, q, seconds):
     print(json.dumps(outcome))
 
 
+def write_and_die(database_url, index_dir, discussion_id):
+    """Commit a reply, then die before indexing it, as a worker killed at that moment would."""
+    import os
+
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from forum.discussions.models import Post
+    from forum.extensions import db
+
+    app = make_app(database_url, index_dir)
+    # Runs before the indexer's own after_commit listener: the reply is saved, not indexed.
+    event.listen(Session, "after_commit", lambda session: os._exit(17), insert=True)
+    with app.app_context():
+        db.session.add(Post(discussion_id=int(discussion_id), number=99, body="-",
+                            body_html="<p>Risposta interrotta dal crollo</p>"))
+        db.session.commit()
+
+
 if __name__ == "__main__":
     job, *args = sys.argv[1:]
-    {"write": write, "hold-lock": hold_lock, "search": search}[job](*args)
+    {"write": write, "hold-lock": hold_lock, "search": search,
+     "write-and-die": write_and_die}[job](*args)

@@ -106,6 +106,22 @@ def test_locked_index_keeps_pending_work_then_applies_it(site):
         assert services.check().clean
 
 
+def test_a_worker_killed_after_its_commit_leaves_work_that_sync_applies(site):
+    app, url, index_dir = site
+    dead = start("write-and-die", url, index_dir, app.discussion_id)
+    dead.communicate(timeout=120)
+    assert dead.returncode == 17
+    assert total(app, "interrotto") == 0
+    with app.app_context():
+        assert services.check().pending >= 1  # written in the reply's own transaction
+    result = app.test_cli_runner().invoke(args=["search", "sync"])
+    assert result.exit_code == 0, result.output
+    assert "pending: 0" in result.output
+    assert total(app, "interrotto") == 1
+    with app.app_context():
+        assert services.check().clean
+
+
 def test_reindex_swaps_under_a_reader_and_replays_changes(site):
     app, url, index_dir = site
     from forum.discussions.models import Post
