@@ -64,8 +64,11 @@ def outbox_send(loop: bool, interval: int, limit: int) -> None:
         click.echo("FORUM_MAIL_SERVER is not set: pending mail is written to the log only.")
     try:
         while True:
-            handled = _send_round(limit, loop=loop)
+            handled, failed = _send_round(limit, loop=loop)
             if not loop:
+                # A message not delivered is a failure the caller (cron, a timer) must see.
+                if failed:
+                    raise SystemExit(1)
                 return
             if handled < limit:  # a full round means more is waiting: no pause
                 time.sleep(interval)
@@ -74,7 +77,8 @@ def outbox_send(loop: bool, interval: int, limit: int) -> None:
         click.echo("Stopped.")
 
 
-def _send_round(limit: int, *, loop: bool) -> int:
+def _send_round(limit: int, *, loop: bool) -> tuple[int, int]:
+    """(messages handled, messages that failed) in one round."""
     from forum.notifications.services import deliver_pending
 
     try:
@@ -87,11 +91,11 @@ def _send_round(limit: int, *, loop: bool) -> int:
             raise
         # A database restart must not end the sender: the next round tries again.
         log.exception("Outbox round failed; trying again in the next round")
-        return 0
+        return 0, 0
     handled = report.sent + report.failed + report.logged
     if handled or not loop:
         click.echo(f"Sent {report.sent}, failed {report.failed}, logged {report.logged}.")
-    return handled
+    return handled, report.failed
 
 
 # --- users --------------------------------------------------------------------------------

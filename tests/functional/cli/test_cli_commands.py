@@ -200,6 +200,24 @@ def test_outbox_send_without_a_server_logs_the_mail_once(app, cli, caplog):
         assert message.sent_at is None and message.logged_at is not None
 
 
+def test_outbox_send_exits_non_zero_when_a_message_fails(app, cli):
+    with app.app_context():
+        queue_mail("giulia@example.org", "Prova", "Testo della prova")
+        db.session.commit()
+    # Nothing listens on port 1: the SMTP server is down.
+    app.config.update(FORUM_MAIL_SERVER="127.0.0.1", FORUM_MAIL_PORT=1)
+    try:
+        result = cli("outbox", "send")
+    finally:
+        app.config.update(FORUM_MAIL_SERVER=None, FORUM_MAIL_PORT=25)
+
+    assert result.exit_code == 1, result.output
+    assert "failed 1" in result.output
+    with app.app_context():
+        message = db.session.scalar(select(OutboxMessage))
+        assert message.sent_at is None and message.last_error
+
+
 # --- translate ----------------------------------------------------------------------------
 
 def test_translate_extract_writes_a_sorted_template_without_locations(app, cli, monkeypatch,
