@@ -129,6 +129,9 @@ def register_hooks(app: Flask) -> None:
     from forum.core import outage
 
     outage.register(app)
+    from forum.search.indexer import SearchUnavailable
+
+    app.register_error_handler(SearchUnavailable, outage.render_unavailable)
     from forum.search.hooks import install as install_search_hooks
 
     install_search_hooks()

@@ -24,9 +24,6 @@ def _outage_errors() -> tuple[type[Exception], ...]:
     """Exceptions that mean a part is unreachable, not that the request was wrong."""
     errors: list[type[Exception]] = [sa_exc.OperationalError, sa_exc.InterfaceError,
                                      sa_exc.TimeoutError]
-    from forum.search.indexer import SearchUnavailable
-
-    errors.append(SearchUnavailable)
     try:
         import redis.exceptions
 
@@ -66,7 +63,7 @@ def render_unavailable(error):
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     try:
         body = render_template("errors/error.html", code=503, title=TITLE, text=TEXT)
-    except Exception:  # noqa: BLE001 - the page must be answered whatever else fails
+    except Exception:
         log.exception("the 503 page itself failed to render")
         body = _bare_page(TITLE, TEXT)
         headers["Content-Type"] = "text/html; charset=utf-8"
@@ -78,7 +75,7 @@ def _release_database() -> None:
 
     try:
         db.session.rollback()
-    except Exception:  # noqa: BLE001 - the database is likely what is down
+    except Exception:
         log.warning("rollback failed while answering 503", exc_info=True)
 
 
