@@ -1,7 +1,7 @@
 """discussions.last_number: the post-number counter reserved by UPDATE … RETURNING
 
 Revision ID: 7a1c2e9d4b10
-Revises: ccb2b7dc81d6
+Revises: d4a8dd1fe186
 Create Date: 2026-12-03
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '7a1c2e9d4b10'
-down_revision = 'ccb2b7dc81d6'
+down_revision = 'd4a8dd1fe186'
 branch_labels = None
 depends_on = None
 
