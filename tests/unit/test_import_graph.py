@@ -18,8 +18,9 @@ LAYERS = [
     {"twinnings", "discussions"},
     {"practices", "calls"},
     {"search", "moderation", "notifications", "engagement", "opendata"},
-    # The wiring at the top: the home page, the app factory, commands and seed data.
-    {"home", "app", "cli", "models", "seed", "bench_data", "__init__"},
+    # The wiring at the top: the home page, the site's own files (robots, sitemap, source),
+    # the app factory, commands and seed data.
+    {"home", "site", "app", "cli", "models", "seed", "bench_data", "__init__"},
 ]
 LAYER = {package: level for level, packages in enumerate(LAYERS) for package in packages}
 
