@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select, update
 
 from forum.accounts.models import User
 from forum.core.db import utcnow
+from forum.core.urls import site_url
 from forum.extensions import db
 from forum.notifications import events
 from forum.notifications.models import (
@@ -138,11 +139,7 @@ def _absolute(path: str) -> str:
 
 
 def _unsubscribe_url(user, what: str) -> str:
-    from flask import url_for
-
-    with current_app.test_request_context(base_url=current_app.config["FORUM_BASE_URL"]):
-        return url_for("notifications.unsubscribe", token=unsubscribe_token(user, what),
-                       _external=True)
+    return site_url("notifications.unsubscribe", token=unsubscribe_token(user, what))
 
 
 def _settings_url() -> str:
