@@ -423,7 +423,7 @@ def main() -> int:  # noqa: C901 - one script run top to bottom: set up, load, c
         processes.append(subprocess.Popen(
             [str(BIN / "flask"), "--app", "forum", "search", "sync", "--loop",
              "--interval", "15"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL))
-        wait_for(port, 60)
+        wait_for(port, site, 60)
 
         tally, outcomes, lock = Tally(), {}, threading.Lock()
         jobs = [(discussion_ids[n % len(discussion_ids)], n) for n in range(args.replies)]
