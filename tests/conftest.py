@@ -13,6 +13,7 @@ from sqlalchemy import make_url
 
 from forum import create_app
 from forum.extensions import db as _db
+from forum.extensions import limiter
 
 pytest_plugins = ["tests.helpers", "tests.querycount", "tests.browser.plugin"]
 
@@ -74,9 +75,25 @@ def test_config(database_url, tmp_path_factory):
     }
 
 
+# Flask-Limiter's object is shared by every app of the process, and each create_app binds it
+# to that app's storage and switch: a test that builds an app with Redis down would leave
+# every later test on the worker signing in against a dead server. The session app's binding
+# is kept here and put back after every test.
+_LIMITER_BINDING: dict = {}
+
+
+@pytest.fixture(autouse=True)
+def _limiter_bound_to_the_test_app():
+    yield
+    if _LIMITER_BINDING:
+        vars(limiter).clear()
+        vars(limiter).update(_LIMITER_BINDING)
+
+
 @pytest.fixture(scope="session")
 def _app(test_config):
     app = create_app(test_config)
+    _LIMITER_BINDING.update(vars(limiter))
     # Sessions join the per-test transaction through a SAVEPOINT, so a view's commit stays
     # inside it and the test's rollback undoes everything.
     with app.app_context():
