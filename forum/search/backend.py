@@ -427,7 +427,13 @@ class WhooshBackend(SearchBackend):
 
     @staticmethod
     def _query(searcher, text: str, request: SearchRequest):
-        q = _parser(searcher.schema).parse(text)
+        try:
+            q = _parser(searcher.schema).parse(text)
+        except (IndexError, AssertionError) as exc:
+            # Whoosh's parser fails this way on operators with nothing to apply to
+            # ("NOT NOT NOT", "NOT OR x"; AssertionError becomes IndexError under -O):
+            # such a query has no words to look for, like an empty one.
+            raise QueryError(text) from exc
         q = _cap_prefixes(q, searcher.reader()).normalize()
         if q is wq.NullQuery or not list(q.leaves()):
             raise QueryError(text)
