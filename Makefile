@@ -55,10 +55,11 @@ update-catalogs: extract
 migrate: $(STAMP)
 	$(FLASK) db upgrade
 
-# The site never builds its index on its own (a lost index says so): seeding rebuilds it.
+# seed-demo builds the index when there is none; a full rebuild only when `search check`
+# finds the index and the database apart (an index lost or left behind by an old run).
 seed: migrate
 	$(FLASK) seed-demo
-	$(FLASK) search reindex
+	@$(FLASK) search check >/dev/null 2>&1 || $(FLASK) search reindex
 
 run: install compile-catalogs seed
 	$(FLASK) run --host $(HOST) --port $(PORT)

@@ -16,12 +16,13 @@ from sqlalchemy import select
 
 from forum.config import ROOT
 from forum.core.errors import ServiceError
+from forum.core.urls import site_url
 from forum.extensions import db
+from forum.search import hooks as search_hooks
 
 log = logging.getLogger("forum.cli")
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-LOGIN_URL = "http://127.0.0.1:5000/auth/login"
 
 
 def register(app) -> None:
@@ -169,16 +170,34 @@ def seed_demo(yes_i_know: bool) -> None:
             "seed-demo creates accounts with a published password; in production add "
             "--yes-i-know if that is really what you want.")
     # Text that services write through gettext (titles, notices) is in the site's language.
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        run = seed.run()
-    db.session.commit()
+    # The index is brought up to date once, after the commit, rather than on every flush.
+    db.session.info[search_hooks.DEFER_KEY] = True
+    try:
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            run = seed.run()
+        db.session.commit()
+    finally:
+        db.session.info.pop(search_hooks.DEFER_KEY, None)
     for kind in run.created:
         click.echo(f"{kind}: {run.created[kind]} created, {run.existing[kind]} already there")
+    click.echo(_index_after_seeding())
     if not production:
-        click.echo(f"\nSign in at {LOGIN_URL} with the password {accounts.DEMO_PASSWORD!r} as:")
+        click.echo(f"\nSign in at {site_url('accounts.login')} with the password "
+                   f"{accounts.DEMO_PASSWORD!r} as:")
         click.echo(f"  member: {accounts.DEMO_MEMBER}")
         click.echo(f"  staff:  {accounts.DEMO_STAFF}")
         click.echo(f"  admin:  {accounts.DEMO_ADMIN}")
+
+
+def _index_after_seeding() -> str:
+    """Build the index when there is none (a first run), else apply what the seed changed."""
+    from forum.search import services
+
+    healthy, _reason = services.health()
+    if not healthy:
+        return f"search index: built, {services.reindex()} documents"
+    left = services.sync()
+    return "search index: up to date" if not left else f"search index: {left} changes pending"
 
 
 # --- translations -------------------------------------------------------------------------

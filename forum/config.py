@@ -45,6 +45,8 @@ class DefaultConfig:
     FORUM_RATELIMIT_REGISTER = "5 per hour"
     FORUM_RATELIMIT_RESET = "5 per hour"
     FORUM_MAIL_SERVER = None
+    # Development without a server: each mail is printed whole on the console when it is queued.
+    FORUM_MAIL_CONSOLE = True
     FORUM_MAIL_PORT = 25
     FORUM_MAIL_SENDER = "Gemellaggi <noreply@gemellaggi.localhost>"
     FORUM_MAIL_USE_TLS = False
@@ -84,6 +86,8 @@ class DefaultConfig:
 
 class TestingConfig(DefaultConfig):
     TESTING = True
+    # Tests read the outbox; the one that checks the console turns it on.
+    FORUM_MAIL_CONSOLE = False
     SECRET_KEY = "testing-secret-key-not-for-production"
     WTF_CSRF_ENABLED = True
     RATELIMIT_ENABLED = False

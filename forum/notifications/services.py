@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 
 from forum.core.db import utcnow
 from forum.extensions import db
+from forum.notifications import console
 from forum.notifications.models import OutboxMessage
 
 log = logging.getLogger("forum.mail")
@@ -47,6 +48,8 @@ def queue_mail(recipient: str, subject: str, body: str, *, html: str | None = No
     message = OutboxMessage(recipient=recipient, subject=subject, body=str(body),
                             html_body=html, headers=json.dumps(headers) if headers else None)
     db.session.add(message)
+    if console.enabled():
+        console.print_after_commit(db.session, message)
     db.session.flush()
     return message
 

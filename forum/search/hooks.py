@@ -21,6 +21,9 @@ from forum.search.models import SearchPending
 log = logging.getLogger("forum.search")
 
 INFO_KEY = "search_changes"
+# Set in session.info by a bulk loader (seed-demo) that indexes once after its commit: the
+# changes stay as pending rows instead of one index write per commit.
+DEFER_KEY = "search_deferred"
 
 
 def _changed_fields(obj) -> set[str]:
@@ -76,7 +79,7 @@ def after_commit(session: Session) -> None:
         # The outer transaction is still open: other connections cannot see its rows yet.
         return
     keys = session.info.pop(INFO_KEY, None)
-    if not keys:
+    if not keys or session.info.get(DEFER_KEY):
         return
     if not has_app_context():
         log.info("commit outside an app context: %d search change(s) left pending", len(keys))

@@ -60,14 +60,18 @@ def seed_discussions(seed) -> None:
             continue
         discussion = _find(space, title)
         created = discussion is None or (title is None and discussion.reply_count == 0)
-        seed.tally("discussions", created=discussion is None)
+        if title is not None:
+            # A general discussion was counted by the twinning step that opened it.
+            seed.tally("discussions", created=discussion is None)
         if discussion is None:
             discussion = discussions.start_discussion(user(opening[0]), space, title, opening[1])
         if created:
             for username, text in replies:
                 discussions.reply(user(username), discussion, text)
             _spread_in_time(seed, discussion, days_ago=3 + offset * 4)
-        seed.tally("posts", created=created)
+        # Every post written, the opening one included (the general discussion has none).
+        for _post in range((opening is not None) + len(replies)):
+            seed.tally("posts", created=created)
 
 
 def _spread_in_time(seed, discussion, days_ago: int) -> None:

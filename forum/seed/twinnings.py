@@ -298,6 +298,9 @@ def seed_twinnings(seed) -> None:
         created = _twinning(slug) is None
         twinning = _create_twinning(seed, slug, title, cities, texts, **options)
         seed.tally("twinnings", created=created)
+        # Creating a twinning opens its general discussion, with its opening post.
+        seed.tally("discussions", created=created)
+        seed.tally("posts", created=created)
         _join(seed, twinning, PARTICIPANTS[slug])
     _events(seed)
 

@@ -14,6 +14,13 @@ from forum.seed import accounts as seed_accounts
 PASSWORD = "una password lunga abbastanza"
 
 
+@pytest.fixture(autouse=True)
+def own_index_folder(app, tmp_path, monkeypatch):
+    """seed-demo builds a search index when there is none: in this test's folder, not the
+    session's, which other tests expect to find as they left it."""
+    monkeypatch.setitem(app.config, "FORUM_SEARCH_INDEX_DIR", str(tmp_path / "index"))
+
+
 @pytest.fixture
 def cli(app):
     runner = app.test_cli_runner()
@@ -118,7 +125,7 @@ def seeded_rows(app):
 def test_seed_demo_loads_the_demo_data_and_running_it_again_adds_nothing(app, cli):
     first = cli("seed-demo")
     assert first.exit_code == 0, first.output
-    assert_sign_in_hints(first.output)
+    assert_sign_in_hints(app, first.output)
     rows = seeded_rows(app)
 
     second = cli("seed-demo")
@@ -133,14 +140,41 @@ def test_seed_demo_loads_the_demo_data_and_running_it_again_adds_nothing(app, cl
     assert len(rows["users"]) >= 12
     assert "accounts: 0 created" in second.output
     assert "organisations: 0 created" in second.output
-    assert_sign_in_hints(second.output)
+    assert_sign_in_hints(app, second.output)
 
 
-def assert_sign_in_hints(output):
-    assert "http://127.0.0.1:5000/auth/login" in output
+def assert_sign_in_hints(app, output):
+    assert f"{app.config['FORUM_BASE_URL']}/auth/login" in output
     assert seed_accounts.DEMO_PASSWORD in output
     for label, username in (("member", "giulia.ferri"), ("staff", "staff"), ("admin", "admin")):
         assert f"{label}:" in output and username in output
+
+
+def test_seed_demo_prints_the_address_it_serves_on(app, cli, monkeypatch):
+    # `make run PORT=8080` makes FORUM_BASE_URL http://127.0.0.1:8080 (HOST and PORT).
+    monkeypatch.setitem(app.config, "FORUM_BASE_URL", "http://127.0.0.1:8080")
+    result = cli("seed-demo")
+    assert "Sign in at http://127.0.0.1:8080/auth/login " in result.output
+
+
+def test_seed_demo_counts_what_it_wrote_and_builds_the_index_once(app, cli, caplog):
+    from forum.discussions.models import Discussion, Post
+    from forum.search import services as search
+
+    with caplog.at_level(logging.WARNING, logger="forum.search"):
+        first = cli("seed-demo")
+    assert first.exit_code == 0, first.output
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+    lines = dict(line.split(": ", 1) for line in first.output.splitlines() if ": " in line)
+    assert lines["discussions"] == f"{count(app, Discussion)} created, 0 already there"
+    assert lines["posts"] == f"{count(app, Post)} created, 0 already there"
+    assert lines["search index"].startswith("built, ")
+    with app.app_context():
+        assert search.check().clean
+
+    again = cli("seed-demo")
+    assert "search index: up to date" in again.output
+    assert f"posts: 0 created, {count(app, Post)} already there" in again.output
 
 
 def test_seed_demo_cities_and_accounts_are_as_described(app, cli):
@@ -181,6 +215,32 @@ def test_seed_demo_refuses_demo_accounts_in_production(app, cli, monkeypatch):
 
 
 # --- outbox send --------------------------------------------------------------------------
+
+def test_development_without_a_server_prints_each_mail_whole_once_committed(app, monkeypatch,
+                                                                             capsys):
+    monkeypatch.setitem(app.config, "FORUM_MAIL_CONSOLE", True)
+    link = "http://localhost/auth/confirm/eyJ1c2VyIjozfQ.aBcDeF.qwertyuiopasdfghjklzxcvbnm12"
+    with app.app_context():
+        queue_mail("nuova@example.org", "Conferma", f"Apri {link} per confermare.")
+        db.session.rollback()
+        assert "nuova@example.org" not in capsys.readouterr().err
+        queue_mail("nuova@example.org", "Conferma", f"Apri {link} per confermare.")
+        db.session.commit()
+    printed = capsys.readouterr().err
+    assert "Mail to nuova@example.org" in printed and link in printed
+    with app.app_context():
+        # Printed once: `outbox send` finds nothing left to log.
+        assert db.session.scalar(select(OutboxMessage)).logged_at is not None
+
+
+def test_production_never_prints_mail(app, monkeypatch, capsys):
+    monkeypatch.setitem(app.config, "FORUM_MAIL_CONSOLE", True)
+    monkeypatch.setitem(app.config, "FORUM_ENV", "production")
+    with app.app_context():
+        queue_mail("nuova@example.org", "Conferma", "Testo")
+        db.session.commit()
+    assert "nuova@example.org" not in capsys.readouterr().err
+
 
 def test_outbox_send_without_a_server_logs_the_mail_once(app, cli, caplog):
     with app.app_context():
