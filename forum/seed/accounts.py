@@ -90,11 +90,12 @@ def seed_accounts(seed) -> None:
     for data in ACCOUNTS:
         found = user(data["username"])
         if found is None:
-            _create(seed, dict(data))
+            create_account(seed, dict(data))
         seed.tally("accounts", created=found is None)
 
 
-def _create(seed, data: dict) -> User:
+def create_account(seed, data: dict) -> User:
+    """A demo member from a row like ACCOUNTS' (organisation and city by name and slug)."""
     username, role = data.pop("username"), data.pop("role", "member")
     joined = seed.now - timedelta(days=data.pop("joined"), hours=len(username))
     last_login = seed.now - timedelta(days=data.pop("last_login"), hours=len(username) % 7)

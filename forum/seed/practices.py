@@ -15,6 +15,7 @@ from forum.extensions import db
 from forum.places.models import City, Organisation
 from forum.practices import services
 from forum.practices.models import Practice, PracticeInterest
+from forum.seed import accounts
 from forum.seed.accounts import user
 from forum.seed.twinnings import BG_LE
 from forum.twinnings.models import Twinning
@@ -32,6 +33,19 @@ CITIES = [
 
 P = "public-administration"
 ORGANISATIONS = [(f"Comune di {c['name']}", c["slug"]) for c in CITIES]
+
+# Fictional council officers: each practice is written by a member of the organisation it
+# names (a practice of the Comune di Matera by someone from the Comune di Matera).
+COUNCIL_MEMBERS = [
+    ("chiara.lorusso", "Chiara Lorusso", "Funzionaria dell'ufficio innovazione", "matera", 95),
+    ("federico.ferrari", "Federico Ferrari", "Responsabile dei sistemi informativi", "cremona",
+     70),
+    ("martina.dallapiccola", "Martina Dallapiccola", "Mobility manager", "trento", 160),
+    ("giorgio.rinaldi", "Giorgio Rinaldi", "Funzionario della mobilità", "pavia", 45),
+    ("elisa.montanari", "Elisa Montanari", "Energy manager", "ravenna", 280),
+    ("lorenzo.bruni", "Lorenzo Bruni", "Tecnico dei lavori pubblici", "arezzo", 30),
+    ("silvia.bertolini", "Silvia Bertolini", "Responsabile della formazione", "parma", 20),
+]
 
 # (days ago, author, city, organisation, record); the record is what the import takes.
 PRACTICES = [
@@ -72,7 +86,7 @@ PRACTICES = [
                 "il percorso di co-progettazione con gli stakeholder e l'esperienza del "
                 "gemellaggio con Lecce.\n\n**Lezioni**: coinvolgere da subito gli uffici "
                 "comunali, non solo gli assessori."}),
-    (25, "roberto.leo", "matera", "Comune di Matera", {
+    (25, "chiara.lorusso", "matera", "Comune di Matera", {
         "kind": "seek", "language": "it", "themes": ["governance"],
         "title": "Una struttura di governance per coordinare i progetti smart city",
         "summary": "I progetti smart city sono dispersi tra gli assessorati: cerchiamo un "
@@ -89,7 +103,7 @@ PRACTICES = [
                 "DCAT-AP_IT, organizzato due hackathon.\n\n**Errori**: formati non aggiornati "
                 "e dataset abbandonati dopo il primo caricamento; oggi ogni dataset ha un "
                 "responsabile e una frequenza di aggiornamento."}),
-    (12, "anna.valsecchi", "cremona", "Comune di Cremona", {
+    (12, "federico.ferrari", "cremona", "Comune di Cremona", {
         "kind": "seek", "language": "it", "themes": ["open-data"],
         "title": "Aprire i dati del Comune: da dove cominciare?",
         "summary": "Vogliamo pubblicare i nostri dati come open data in un portale, con "
@@ -97,7 +111,7 @@ PRACTICES = [
         "body": "I dati su mobilità, ambiente e bilancio sono sparsi in fogli di calcolo. "
                 "Cerchiamo chi ha già realizzato un portale open data comunale: software, "
                 "catalogo, licenze, aggiornamento dei dataset."}),
-    (150, "valentina.greco", "trento", "Comune di Trento", {
+    (150, "martina.dallapiccola", "trento", "Comune di Trento", {
         "kind": "offer", "language": "en", "themes": ["mobility", "energy-environment"],
         "title": "Electric bike sharing with smart docking stations",
         "summary": "Our e-bike sharing service has 40 stations and 400 bicycles; we share the "
@@ -105,13 +119,13 @@ PRACTICES = [
         "body": "Riders unlock bikes with an app; stations recharge the e-bikes; the operator "
                 "is paid per available bicycle. We pass on the tender documents, the method "
                 "for siting stations and the effect on car traffic."}),
-    (30, "sara.pellegrini", "pavia", "Comune di Pavia", {
+    (30, "giorgio.rinaldi", "pavia", "Comune di Pavia", {
         "kind": "seek", "language": "en", "themes": ["mobility"],
         "title": "Bike sharing for a mid-sized historic town",
         "summary": "We want shared bicycles and e-bikes to cut car traffic in the old town.",
         "body": "Pavia's historic centre is congested. We look for a city that runs a bike "
                 "sharing service, with docking stations, e-bikes and a tender model."}),
-    (260, "luca.mazzotta", "ravenna", "Comune di Ravenna", {
+    (260, "elisa.montanari", "ravenna", "Comune di Ravenna", {
         "kind": "offer", "language": "it", "themes": ["energy-environment"],
         "title": "Lampioni LED intelligenti e telegestione",
         "summary": "12.000 punti luce riqualificati con LED e telegestione: consumi "
@@ -119,7 +133,7 @@ PRACTICES = [
         "body": "La ESCO ha sostituito i lampioni con LED, installato sensori e una "
                 "piattaforma di telegestione. Condividiamo capitolato, piano economico e "
                 "risultati sui consumi."}),
-    (18, "stefano.cattaneo", "arezzo", "Comune di Arezzo", {
+    (18, "lorenzo.bruni", "arezzo", "Comune di Arezzo", {
         "kind": "seek", "language": "it", "themes": ["energy-environment"],
         "title": "Ridurre la bolletta dell'illuminazione pubblica",
         "summary": "Cerchiamo esperienze di sostituzione dei lampioni con LED e di "
@@ -134,7 +148,7 @@ PRACTICES = [
                    "with e-learning modules and in-person workshops.",
         "body": "Modules on online services, data literacy and cybersecurity; each employee "
                 "takes a skills assessment before and after. We share the modules."}),
-    (8, "matteo.carrozzo", "parma", "Comune di Parma", {
+    (8, "silvia.bertolini", "parma", "Comune di Parma", {
         "kind": "seek", "language": "en", "themes": ["training-skills"],
         "title": "Training our civil servants in digital skills",
         "summary": "We need a training programme that gives municipal staff the digital "
@@ -185,7 +199,7 @@ PRACTICES = [
                    "neighbours together and cared for abandoned green spaces.",
         "body": "The council lends the land; an association supports the gardeners. Each "
                 "garden has rules and a calendar of activities with schools."}),
-    (45, "valentina.greco", "matera", "Comune di Matera", {
+    (45, "chiara.lorusso", "matera", "Comune di Matera", {
         "kind": "offer", "language": "en", "themes": ["tourism-culture", "digital-services"],
         "title": "Heritage routes app with audio stories",
         "summary": "An app that guides visitors through museums, churches and archaeological "
@@ -252,8 +266,20 @@ def _practice(title: str) -> Practice | None:
     return db.session.scalar(select(Practice).where(Practice.title == title))
 
 
+def _council_members(seed) -> None:
+    for username, name, profession, city, joined in COUNCIL_MEMBERS:
+        found = user(username)
+        if found is None:
+            accounts.create_account(seed, {
+                "username": username, "full_name": name, "profession": profession,
+                "organisation": f"Comune di {_city(city).name}", "city": city,
+                "joined": joined + 10, "last_login": joined % 9 + 1})
+        seed.tally("accounts", created=found is None)
+
+
 def seed_practices(seed) -> None:
     _places()
+    _council_members(seed)
     twinning = db.session.scalar(select(Twinning).where(Twinning.slug == BG_LE))
     for days_ago, username, city, organisation, record in PRACTICES:
         found = _practice(record["title"])

@@ -177,6 +177,17 @@ def test_seed_demo_counts_what_it_wrote_and_builds_the_index_once(app, cli, capl
     assert f"posts: 0 created, {count(app, Post)} already there" in again.output
 
 
+def test_seed_demo_practices_are_written_by_members_of_the_organisation_they_name(app, cli):
+    from forum.practices.models import Practice
+
+    cli("seed-demo")
+    with app.app_context():
+        practices = db.session.scalars(select(Practice)).all()
+        assert len(practices) >= 20
+        assert [p.title for p in practices
+                if p.organisation_id and p.organisation_id != p.author.organisation_id] == []
+
+
 def test_seed_demo_cities_and_accounts_are_as_described(app, cli):
     cli("seed-demo")
     with app.app_context():
