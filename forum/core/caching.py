@@ -91,6 +91,13 @@ def _version_store():
     return current_app.extensions["forum_content_version"]
 
 
+def content_version() -> int:
+    """The current content version: a cache key part that moves on every commit that changed
+    rows (figures kept under it are never stale). Read afresh: a view may have committed
+    since the request began."""
+    return _version_store().get()
+
+
 def _is_visitor() -> bool:
     if request.method not in ("GET", "HEAD"):
         return False

@@ -29,6 +29,10 @@ class ReportKind:
     after_visibility: Callable[[object], None] = lambda item: None
     # Whether a member may see (and so report) the item; the visibility rule by default.
     visible: Callable[[object, object], bool] | None = None
+    # Where the item lives, as (name, url) for the audit log and the queue, or None.
+    place: Callable[[object], tuple[str, str] | None] = lambda item: None
+    # Loader options for a page of items (the log names many at once: no query per row).
+    eager: Callable[[], tuple] = lambda: ()
 
     def can_see(self, user, item) -> bool:
         if self.visible is not None:
@@ -80,11 +84,23 @@ def _ensure_loaded() -> None:
 def _register_builtin() -> None:
     # Imported late: the content packages import their models from anywhere, this module too.
     from flask_babel import lazy_gettext as _l
+    from sqlalchemy.orm import selectinload
 
     from forum.accounts.models import User
     from forum.discussions import permissions as discussion_rules
     from forum.discussions import services as discussions
     from forum.discussions.models import Discussion, Post
+
+    def space_place(discussion):
+        space = discussion.space
+        if space is None:
+            return None
+        endpoint = "twinnings.show" if discussion.twinning_id else "places.network"
+        return getattr(space, "title", None) or space.name, url_for(endpoint, slug=space.slug)
+
+    def city_place(item):
+        city = getattr(item, "city", None)
+        return (city.name, url_for("places.city", slug=city.slug)) if city else None
 
     def opening_html(discussion):
         first = next((p for p in discussion.posts if p.number == 1), None)
@@ -97,26 +113,29 @@ def _register_builtin() -> None:
         content_html=lambda p: p.body_html,
         visible=lambda u, p: (discussion_rules.can_see_discussion(u, p.discussion)
                               and discussion_rules.can_read_post(u, p)),
-        after_visibility=lambda p: discussions.refresh_counts(p.discussion)))
+        after_visibility=lambda p: discussions.refresh_counts(p.discussion),
+        place=lambda p: space_place(p.discussion),
+        eager=lambda: (selectinload(Post.discussion),)))
     register(ReportKind(
         "discussion", Discussion, _l("Discussion"),
         title=lambda d: d.title,
         url=lambda d: url_for("discussions.show", discussion_id=d.id),
         author=lambda d: d.author, content_html=opening_html,
-        visible=discussion_rules.can_see_discussion))
+        visible=discussion_rules.can_see_discussion, place=space_place))
     register(ReportKind(
         "user", User, _l("Profile"),
         title=lambda u: u.display_name,
         url=lambda u: url_for("accounts.member", username=u.username),
         author=lambda u: u, content_html=lambda u: u.bio_html,
-        exists=lambda u: not u.is_deleted))
+        exists=lambda u: not u.is_deleted, place=city_place))
     from forum.calls.models import Call
     from forum.practices.models import Practice
 
     register(ReportKind(
         "practice", Practice, _l("Practice"), title=lambda p: p.title,
         url=lambda p: url_for("practices.show", practice_id=p.id),
-        author=lambda p: p.author, content_html=lambda p: p.body_html))
+        author=lambda p: p.author, content_html=lambda p: p.body_html, place=city_place,
+        eager=lambda: (selectinload(Practice.city),)))
     register(ReportKind(
         "call", Call, _l("Call for funding"), title=lambda c: c.title,
         url=lambda c: url_for("calls.show", call_id=c.id),

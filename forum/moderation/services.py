@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select
 from forum.accounts.models import User
 from forum.accounts.services import end_sessions
 from forum.accounts.services import exporter as accounts_exporter
+from forum.core.caching import cache, content_version
 from forum.core.db import utcnow
 from forum.core.errors import ServiceError
 from forum.core.visibility import DELETED, HIDDEN, PENDING, PUBLISHED
@@ -353,10 +354,28 @@ class QueueEntry:
         return sorted(counts.items(), key=lambda pair: -pair[1])
 
 
+def _open_groups():
+    return (select(Report.kind, Report.item_id, func.max(Report.created_at).label("latest"))
+            .where(Report.status == OPEN).group_by(Report.kind, Report.item_id))
+
+
+def open_report_count() -> int:
+    """Items with open reports, as the queue lists them, for the staff menu of every page.
+
+    Kept in the cache under the content version: one query after each change, none on the
+    pages between (every staff page shows it).
+    """
+    key = f"moderation:open-reports:{content_version()}"
+    count = cache.get(key)
+    if count is None:
+        count = db.session.scalar(select(func.count()).select_from(_open_groups().subquery()))
+        cache.set(key, count, timeout=300)
+    return count
+
+
 def queue(page: int = 1, per_page: int = 20) -> Page:
     """Open reports grouped by item, the most recently reported first."""
-    groups = (select(Report.kind, Report.item_id, func.max(Report.created_at).label("latest"))
-              .where(Report.status == OPEN).group_by(Report.kind, Report.item_id))
+    groups = _open_groups()
     total = db.session.scalar(select(func.count()).select_from(groups.subquery()))
     rows = db.session.execute(
         groups.order_by(func.max(Report.created_at).desc(), Report.kind, Report.item_id)
@@ -473,6 +492,34 @@ def log_page(*, action: str | None = None, actor_id: int | None = None,
     if until is not None:
         query = query.where(ModerationAction.created_at < until)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+@dataclass
+class LogItem:
+    """What a line of the log is about: its title and place, with links (None when gone)."""
+
+    kind: registry.ReportKind
+    title: str
+    url: str | None
+    place: tuple[str, str] | None
+
+
+def log_items(lines) -> dict[tuple[str, int], LogItem]:
+    """The items a page of the log names, one query per kind of content."""
+    wanted: dict[str, set[int]] = {}
+    for line in lines:
+        if line.kind and line.item_id is not None and registry.get(line.kind) is not None:
+            wanted.setdefault(line.kind, set()).add(line.item_id)
+    found = {}
+    for name, ids in wanted.items():
+        kind = registry.get(name)
+        rows = db.session.scalars(select(kind.model).where(kind.model.id.in_(ids))
+                                  .options(*kind.eager())).unique()
+        for row in rows:
+            if kind.exists(row):
+                found[(name, row.id)] = LogItem(kind, kind.title(row), kind.url(row),
+                                                kind.place(row))
+    return found
 
 
 def users_by_id(ids) -> dict[int, User]:

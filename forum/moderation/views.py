@@ -326,6 +326,7 @@ def log():
     names = services.users_by_id(
         [e.actor_id for e in pagination.items] + [e.target_user_id for e in pagination.items])
     return render_template("moderation/log.html", pagination=pagination, names=names,
+                           items=services.log_items(pagination.items),
                            actions=ACTIONS, action=action, actor=actor_name,
                            since=request.args.get("from", ""), until=request.args.get("to", ""))
 
@@ -348,10 +349,17 @@ def hidden_reason(item) -> str | None:
     return reason
 
 
+def open_reports() -> int | None:
+    """The count beside "Moderation" in the staff's menu; None for everyone else."""
+    if not permissions.can_moderate(current_user):
+        return None
+    return services.open_report_count()
+
+
 @bp.record_once
 def _register_template_helpers(state) -> None:
     state.app.jinja_env.globals.update(
         report_url=report_url, hidden_reason=hidden_reason,
         visibility_label=lambda state: STATES.get(state, state),
         reason_label=lambda code: REASONS.get(code, code),
-        moderation_can=permissions.TEMPLATE_PREDICATES)
+        moderation_can=permissions.TEMPLATE_PREDICATES, open_reports=open_reports)
