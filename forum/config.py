@@ -52,6 +52,8 @@ class DefaultConfig:
     FORUM_MAIL_USE_TLS = False
     FORUM_MAIL_USERNAME = None
     FORUM_MAIL_PASSWORD = None
+    # Failed attempts after which a message is parked for an administrator to look at.
+    FORUM_MAIL_MAX_ATTEMPTS = 10
     FORUM_UPLOAD_DIR = None
     FORUM_MAX_UPLOAD_MB = 10
     FORUM_TOKEN_MAX_AGE = 2 * 24 * 3600
@@ -114,6 +116,7 @@ ENV_SETTINGS = {
     "FORUM_MAIL_USE_TLS": lambda v: v.lower() in ("1", "true", "yes"),
     "FORUM_MAIL_USERNAME": str,
     "FORUM_MAIL_PASSWORD": str,
+    "FORUM_MAIL_MAX_ATTEMPTS": int,
     "FORUM_UPLOAD_DIR": str,
     "FORUM_MAX_UPLOAD_MB": int,
     "FORUM_DEFAULT_LOCALE": str,
@@ -194,6 +197,8 @@ def finalise(config, instance_path: str) -> None:
     if config.get("FORUM_REDIS_URL") and config.get("RATELIMIT_STORAGE_URI") == "memory://":
         # Counted per process in memory; with Redis every worker and machine counts together.
         config["RATELIMIT_STORAGE_URI"] = config["FORUM_REDIS_URL"]
+    if int(config.get("FORUM_MAIL_MAX_ATTEMPTS", 10)) < 1:
+        raise ConfigError("FORUM_MAIL_MAX_ATTEMPTS must be 1 or more.")
     config["MAX_CONTENT_LENGTH"] = config["FORUM_MAX_UPLOAD_MB"] * 1024 * 1024
     _site_address(config, env)
     if env == "production":

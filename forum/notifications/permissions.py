@@ -16,4 +16,4 @@ def can_manage_mail(user) -> bool:
     return bool(is_member(user) and user.is_admin)
 
 
-TEMPLATE_PREDICATES = {"follow": can_follow}
+TEMPLATE_PREDICATES = {"follow": can_follow, "manage_mail": can_manage_mail}

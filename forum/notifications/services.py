@@ -1,4 +1,13 @@
-"""The e-mail outbox: mail is queued in the caller's transaction and delivered later."""
+"""The e-mail outbox: mail is queued in the caller's transaction and delivered later.
+
+Senders claim one message at a time with a row lock (`SELECT … FOR UPDATE SKIP LOCKED` on
+PostgreSQL), held until its outcome is committed, so several `outbox send --loop` workers on
+several machines never send one message twice. SQLite has no row locks: there every sending
+transaction begins IMMEDIATE (forum.core.db), so a second worker waits for the first one's
+commit; one writer is enough for the database SQLite serves, so run one worker there.
+A message that fails FORUM_MAIL_MAX_ATTEMPTS times is parked: no more tries until an
+administrator retries it from the parked-mail page, and it is never dropped.
+"""
 import json
 import logging
 import re
@@ -12,7 +21,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from forum.core.db import utcnow
 from forum.extensions import db
@@ -153,7 +162,8 @@ def _log_pending(now: datetime, limit: int, after_each) -> DeliveryReport:
 
 
 def _next_due(now: datetime, *, sending: bool) -> OutboxMessage | None:
-    query = select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+    query = select(OutboxMessage).where(OutboxMessage.sent_at.is_(None),
+                                        OutboxMessage.parked_at.is_(None))
     if sending:
         query = query.where(or_(OutboxMessage.next_attempt_at.is_(None),
                                 OutboxMessage.next_attempt_at <= now))
@@ -167,10 +177,51 @@ def _next_due(now: datetime, *, sending: bool) -> OutboxMessage | None:
 def _record_failure(message: OutboxMessage, exc: Exception, now: datetime) -> None:
     message.attempts = (message.attempts or 0) + 1
     message.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+    if message.attempts >= int(current_app.config["FORUM_MAIL_MAX_ATTEMPTS"]):
+        message.parked_at = now
+        message.next_attempt_at = None
+        log.error("Mail %s to %s parked after %s failed attempts (an administrator can retry "
+                  "it): %s", message.id, message.recipient, message.attempts, message.last_error)
+        return
     message.next_attempt_at = now + retry_delay(message.attempts)
     log.warning("Mail %s to %s not delivered (attempt %s, next at %s): %s", message.id,
                 message.recipient, message.attempts, message.next_attempt_at.isoformat(),
                 message.last_error)
+
+
+# --- parked mail ------------------------------------------------------------------------------
+
+PARKED_PER_PAGE = 50
+
+
+def parked_messages(page: int):
+    """The parked messages, the most recently parked first; None past the last page."""
+    query = select(OutboxMessage).where(OutboxMessage.parked_at.is_not(None)).order_by(
+        OutboxMessage.parked_at.desc(), OutboxMessage.id.desc())
+    pagination = db.paginate(query, page=page, per_page=PARKED_PER_PAGE, error_out=False,
+                             count=True)
+    if page > 1 and not pagination.items:
+        return None
+    return pagination
+
+
+def count_parked() -> int:
+    return db.session.scalar(select(func.count(OutboxMessage.id)).where(
+        OutboxMessage.parked_at.is_not(None)))
+
+
+def parked_message(message_id: int) -> OutboxMessage | None:
+    message = db.session.get(OutboxMessage, message_id)
+    return message if message is not None and message.parked_at is not None else None
+
+
+def retry_parked(message: OutboxMessage) -> None:
+    """Back in the queue with a fresh round of attempts; the last error stays until the next
+    attempt replaces or clears it."""
+    message.parked_at = None
+    message.attempts = 0
+    message.next_attempt_at = None
+    db.session.flush()
 
 
 def build_email(message: OutboxMessage, sender: str) -> EmailMessage:

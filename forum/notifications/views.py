@@ -7,11 +7,12 @@ from flask_wtf import FlaskForm
 from forum.core import web
 from forum.core.security import safe_next
 from forum.extensions import csrf, db, login_manager
-from forum.notifications import events, follows, inbox, mail
+from forum.notifications import events, follows, inbox, mail, services
 from forum.notifications.forms import PreferencesForm
 from forum.notifications.permissions import (
     TEMPLATE_PREDICATES,
     can_follow,
+    can_manage_mail,
     can_stop_following,
 )
 
@@ -141,3 +142,28 @@ def unsubscribe(token: str):
         db.session.commit()
         return render_template("notifications/unsubscribe.html", entry=entry, done=True)
     return render_template("notifications/unsubscribe.html", entry=entry, done=False)
+
+
+# --- parked mail (administrators) ------------------------------------------------------------
+
+@bp.get("/admin/mail")
+@login_required
+def parked():
+    if not can_manage_mail(current_user):
+        abort(403)
+    pagination = services.parked_messages(web.page_arg()) or abort(404)
+    return render_template("notifications/parked.html", pagination=pagination,
+                           button=FlaskForm())
+
+
+@bp.post("/admin/mail/<int:message_id>/retry")
+@login_required
+def retry(message_id: int):
+    if not can_manage_mail(current_user):
+        abort(403)
+    message = services.parked_message(message_id) or abort(404)
+    services.retry_parked(message)
+    db.session.commit()
+    flash(_("The message to %(recipient)s is back in the queue: the next round of the sender "
+            "tries it again.", recipient=message.recipient), "success")
+    return redirect(url_for(".parked"))

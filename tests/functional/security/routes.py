@@ -552,3 +552,14 @@ ROWS += [
     Row("notifications.unsubscribe", "POST", lambda w: {"token": "forged.token"},
         everyone(410), case="forged"),
 ]
+
+ROWS += [
+    # --- notifications: parked mail (issue 11) ------------------------------------------------
+    # Administrators see the mail the sender gave up on and put it back in the queue.
+    Row("notifications.parked", "GET", none, admin_only()),
+    Row("notifications.retry", "POST", lambda w: {"message_id": w.ids["parked_mail"]},
+        admin_only(302)),
+    # A message that is not parked (or not there) cannot be retried: 404 for an admin.
+    Row("notifications.retry", "POST", lambda w: {"message_id": 999999},
+        expect(LOGIN, 403, 403, 403, 403, 404), case="not parked"),
+]

@@ -201,6 +201,14 @@ def build_world() -> World:
     accounts.request_email_change(member, "sec-member-new@example.org", PASSWORD)
     w.tokens["email"] = _last_link("/account/email/").rsplit("/", 1)[1]
 
+    # A message the sender gave up on: the parked-mail page lists it, with a retry button.
+    from forum.notifications.services import queue_mail
+
+    parked = queue_mail("sec-nobody@example.invalid", "Non consegnata", "Testo.")
+    parked.attempts, parked.parked_at = 10, now
+    parked.last_error = "SMTPRecipientsRefused: <sec-nobody@example.invalid> <script>x</script>"
+    w.ids["parked_mail"] = parked.id
+
     db.session.flush()
     return w
 
