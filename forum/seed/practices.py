@@ -15,8 +15,7 @@ from forum.extensions import db
 from forum.places.models import City, Organisation
 from forum.practices import services
 from forum.practices.models import Practice, PracticeInterest
-from forum.seed import accounts
-from forum.seed.accounts import user
+from forum.seed.accounts import create_account, user
 from forum.seed.twinnings import BG_LE
 from forum.twinnings.models import Twinning
 
@@ -270,7 +269,7 @@ def _council_members(seed) -> None:
     for username, name, profession, city, joined in COUNCIL_MEMBERS:
         found = user(username)
         if found is None:
-            accounts.create_account(seed, {
+            create_account(seed, {
                 "username": username, "full_name": name, "profession": profession,
                 "organisation": f"Comune di {_city(city).name}", "city": city,
                 "joined": joined + 10, "last_login": joined % 9 + 1})
