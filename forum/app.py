@@ -93,7 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from forum.moderation.views import bp as moderation
 
     app.register_blueprint(moderation)
-    from forum.accounts.twofactor import bp as twofactor
+    from forum.accounts.twofactor.views import bp as twofactor
 
     app.register_blueprint(twofactor)
     from forum.opendata.views import bp as opendata

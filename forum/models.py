@@ -1,6 +1,6 @@
 """Every package's models, imported in one place so the metadata is complete."""
 from forum.accounts.models import RoleChange, User
-from forum.accounts.twofactor import RecoveryCode, TwoFactor
+from forum.accounts.twofactor.models import RecoveryCode, TwoFactor
 from forum.attachments.models import Attachment
 from forum.calls.models import Call, CallAlert, CallFollow, CallReminder, CallSavedSearch
 from forum.discussions.models import Discussion, Post

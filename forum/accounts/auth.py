@@ -1,5 +1,6 @@
 """Flask-Login glue: a session is valid only while its version matches the member's."""
 from forum.accounts.models import User
+from forum.accounts.twofactor.web import lacks_second_factor
 from forum.extensions import db
 
 
@@ -13,8 +14,6 @@ def load_user(session_id: str) -> User | None:
     if user.is_deleted or user.is_suspended:
         return None
     if user.role != "member":
-        from forum.accounts.twofactor import lacks_second_factor
-
         # Staff pages need a session that passed the second factor when the account has one.
         user.staff_powers_withheld = lacks_second_factor(user)
     return user

@@ -18,10 +18,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum.accounts import forms, permissions, services, twofactor
+from forum.accounts import forms, permissions, services
 from forum.accounts.models import ROLES, User
 from forum.accounts.services import InvalidToken
 from forum.accounts.sessions import relogin
+from forum.accounts.twofactor import services as twofactor_services
+from forum.accounts.twofactor import web as twofactor
 from forum.core import web
 from forum.core.db import writes_on_get
 from forum.core.errors import ServiceError
@@ -127,7 +129,7 @@ def login():
             error = _("The username, e-mail address or password is not correct.")
         elif user.is_suspended:
             error = _suspension_message(user)
-        elif twofactor.is_enabled(user):
+        elif twofactor_services.is_enabled(user):
             return twofactor.start_challenge(user, form.remember.data, target)
         else:
             services.record_login(user)

@@ -6,7 +6,8 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from forum.accounts.twofactor import AUTH_AT_KEY, RecoveryCode, TwoFactor
+from forum.accounts.twofactor.models import RecoveryCode, TwoFactor
+from forum.accounts.twofactor.web import AUTH_AT_KEY
 from forum.extensions import db
 from tests.helpers import page, submit, text_of
 

@@ -87,8 +87,8 @@ def test_re_authentication_redirects_only_on_the_site(app, member_client, attack
 
 
 def enrol(app, user_id: int) -> str:
-    from forum.accounts import twofactor
     from forum.accounts.models import User
+    from forum.accounts.twofactor import services as twofactor
     from forum.extensions import db
 
     secret = twofactor.new_secret()

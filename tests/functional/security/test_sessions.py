@@ -92,7 +92,7 @@ def test_email_change_ends_copied_cookies(app, member, outbox):
 
 def enrol(app, client) -> str:
     """Turn two-factor sign-in on through its pages; returns the secret."""
-    from forum.accounts.twofactor import SETUP_KEY
+    from forum.accounts.twofactor.web import SETUP_KEY
 
     assert client.get("/account/two-factor/setup").status_code == 200
     with client.session_transaction() as stored:
