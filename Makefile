@@ -15,7 +15,7 @@ export HOST PORT
 WORKERS ?= auto
 
 .PHONY: run test test-sqlite test-postgresql install browser-deps vnu lint translations \
-	extract update-catalogs compile-catalogs migrate seed bench clean
+	extract update-catalogs compile-catalogs migrate seed bench clean lexicon lexicon-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,7 +73,21 @@ browser-deps:
 		else echo "Chromium missing: run 'sudo apt-get install chromium' for the browser tests"; fi; \
 	fi
 
-test: install compile-catalogs browser-deps vnu
+# The FreeDict dictionaries the lexicon data is built from (forum/search/lexicon/NOTICE): a
+# test checks that scripts/build_lexicon.py still gives the committed file.
+lexicon-deps:
+	@if [ ! -f /usr/share/dictd/freedict-ita-eng.index ] || [ ! -f /usr/share/dictd/freedict-eng-ita.index ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				dict-freedict-ita-eng dict-freedict-eng-ita >/dev/null) \
+			|| echo "could not install the FreeDict dictionaries: the lexicon build test is skipped"; \
+		else echo "FreeDict missing: 'sudo apt-get install dict-freedict-ita-eng dict-freedict-eng-ita'"; fi; \
+	fi
+
+lexicon: lexicon-deps
+	python3 scripts/build_lexicon.py
+
+test: install compile-catalogs browser-deps lexicon-deps vnu
 	$(BIN)/pytest -n $(WORKERS) --dist loadgroup -q --db=sqlite
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		$(BIN)/pytest -n $(WORKERS) --dist loadgroup -q --db=postgresql; \

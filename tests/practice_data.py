@@ -13,6 +13,13 @@ def fixture() -> dict:
     return json.loads(FIXTURE.read_text(encoding="utf-8"))
 
 
+def first_right(order: list[str], expectation: dict) -> int:
+    """1-based rank of the first right answer (the intended one or one `also_right`), 99
+    when none is suggested (scripts/matching_eval.py counts the same way)."""
+    right = {expectation["intended"], *expectation.get("also_right", ())}
+    return next((i for i, key in enumerate(order, 1) if key in right), 99)
+
+
 def fixture_author() -> User:
     from forum.accounts.services import create_user
 

@@ -6,12 +6,14 @@ accents folded, Snowball-stemmed), so "partecipazione" and "partecipativi" meet 
 `partecip`, and "città" and "citta" as `citt`.
 
 1. **Terms.** A practice's terms are its title (counted 3 times), summary (twice) and body
-   (once), analysed in the language of the text. A short bilingual glossary (`CONCEPTS`)
-   then turns the stems of the site's own vocabulary into one shared term in both languages
-   ("cittadini" and "citizens", "gioco" and "gaming"), so an Italian request can meet an
-   English offer. They are stored in `Practice.match_terms` when the text is written, so a
-   page never re-analyses other practices (`flask --app forum practices refresh-terms`
-   rewrites them after the glossary or the analysers change).
+   (once), analysed in the language of the text. The site's bilingual lexicon
+   (`forum.search.lexicon`, shared with search) then turns each word or phrase it knows
+   into one concept term in both languages ("cittadini" and "citizens", "illuminazione
+   pubblica" and "street lighting"), so an Italian request can meet an English offer; words
+   too vague to be a reason ("prima", "ore", "office") are left out. The terms are stored
+   in `Practice.match_terms` when the text is written, so a page never re-analyses other
+   practices (`flask --app forum practices refresh-terms` rewrites them after the lexicon
+   or the analysers change).
 2. **Text similarity.** Each practice is a TF-IDF vector: term weight `(1 + ln tf) * idf`,
    with `idf = ln((N + 1) / (df + 1)) + 1` over the N published practices, so words every
    practice uses ("comune", "progetto") count little. Similarity is the cosine of the two
@@ -31,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from forum.core.themes import THEMES
+from forum.search import lexicon
 from forum.search.analysis import ENGLISH, ITALIAN
 
 ANALYSERS = {"it": ITALIAN, "en": ENGLISH}
@@ -46,119 +49,15 @@ REASON_WORDS = 4
 SUGGESTIONS = 5
 
 
-# The site's vocabulary in both languages: (concept, Italian words, English words). Italian
-# texts borrow English words ("social gaming", "open data"), so each language's analyser
-# reads both lists. Only words whose meaning is the same in both; one concept per stem.
-CONCEPTS = [
-    ("citizen", "cittadini cittadino cittadinanza", "citizens citizen residents"),
-    ("participation", "partecipazione partecipare partecipativo", "participation participate"),
-    ("engagement", "coinvolgimento coinvolgere", "engagement engage involvement involve"),
-    ("game", "gioco giochi giocare gamification ludico", "game games gaming gamification"),
-    # "punti" is also "punti luce" (street lights): points stay out of the glossary.
-    ("reward", "premi premio badge classifica classifiche", "rewards reward badges leaderboard"),
-    ("young", "giovani ragazzi studenti", "young youth students"),
-    ("elderly", "anziani", "elderly older"),
-    ("school", "scuole scuola", "schools school"),
-    ("volunteer", "volontari volontariato", "volunteers volunteering"),
-    ("neighbourhood", "quartiere quartieri", "neighbourhood neighbourhoods district"),
-    ("consultation", "consultazione consultazioni", "consultation consultations"),
-    ("budget", "bilancio", "budget"),
-    ("data", "dati dato dataset", "data dataset datasets"),
-    ("open", "aperti aperto aperta aperte apertura", "open opening"),
-    ("portal", "portale", "portal"),
-    ("licence", "licenza licenze", "licence licences license licenses"),
-    ("catalogue", "catalogo", "catalogue catalog"),
-    ("reuse", "riuso riutilizzo riutilizzabili", "reuse reusable"),
-    ("developer", "sviluppatori", "developers"),
-    ("governance", "governance", "governance"),
-    ("association", "associazione associazioni", "association associations"),
-    ("statute", "statuto", "statute bylaws"),
-    ("partner", "soci partner partenariato", "partners partnership members"),
-    ("strategy", "strategico strategia", "strategic strategy"),
-    ("university", "università", "university universities"),
-    ("business", "imprese aziende", "businesses companies firms"),
-    ("municipality", "comune comuni municipale comunale comunali",
-     "municipality municipalities municipal council town"),
-    ("city", "città", "city cities"),
-    ("bicycle", "bicicletta biciclette bici", "bicycle bicycles bike bikes cycling"),
-    ("sharing", "condivisione condiviso condivise sharing", "sharing shared"),
-    ("mobility", "mobilità", "mobility"),
-    ("traffic", "traffico", "traffic"),
-    ("transport", "trasporto trasporti", "transport transit"),
-    ("parking", "parcheggio parcheggi sosta", "parking"),
-    ("station", "stazioni stazione", "stations station"),
-    ("electric", "elettrica elettriche elettrico", "electric"),
-    ("lighting", "illuminazione lampioni lampade", "lighting streetlights lamps"),
-    ("energy", "energia energetico energetici energetica", "energy"),
-    ("consumption", "consumi consumo", "consumption"),
-    ("efficiency", "efficienza efficiente", "efficiency efficient"),
-    ("sensor", "sensori sensore", "sensors sensor"),
-    ("waste", "rifiuti raccolta differenziata", "waste recycling"),
-    ("environment", "ambiente ambientale", "environment environmental"),
-    ("climate", "clima climatici", "climate"),
-    ("green", "verde verdi orti orto", "green gardens garden"),
-    ("training", "formazione corso corsi", "training course courses"),
-    ("skills", "competenze", "skills"),
-    ("staff", "personale dipendenti funzionari", "staff employees servants"),
-    ("digital", "digitale digitali", "digital"),
-    ("online", "online telematici", "online"),
-    ("service", "servizi servizio", "services service"),
-    ("platform", "piattaforma piattaforme", "platform platforms"),
-    ("app", "app applicazione", "app application"),
-    ("shop", "negozi negozio commercianti esercizi", "shops shop retailers stores"),
-    ("commerce", "commercio commerciale", "commerce retail commercial"),
-    ("centre", "centro", "centre center"),
-    ("historic", "storico storica", "historic historical old"),
-    ("tourism", "turismo turisti turistico", "tourism tourists tourist visitors"),
-    ("heritage", "patrimonio", "heritage"),
-    ("culture", "cultura culturale", "culture cultural"),
-    ("museum", "museo musei", "museum museums"),
-    ("route", "percorsi percorso itinerari", "routes route itineraries"),
-    ("emergency", "emergenza emergenze", "emergency emergencies"),
-    ("protection", "protezione", "protection"),
-    ("alert", "allerta allarme avvisi", "alert alerts warning warnings"),
-    ("flood", "alluvione alluvioni esondazione", "flood floods flooding"),
-    ("risk", "rischio rischi", "risk risks"),
-    ("safety", "sicurezza", "safety security"),
-    ("inclusion", "inclusione", "inclusion"),
-    ("poverty", "povertà fragili", "poverty vulnerable"),
-    ("migrant", "migranti stranieri", "migrants newcomers"),
-    ("disability", "disabilità", "disability disabilities"),
-    ("tender", "gara appalto capitolato", "tender procurement"),
-    ("cost", "costi costo", "costs cost"),
-]
-
-_CONCEPT_STEMS: dict[str, dict[str, str]] = {}
-
-
 def analyser(language: str):
     return ANALYSERS.get(language, ITALIAN)
 
 
-def _stems(text: str, language: str) -> list[tuple[str, str]]:
-    # The analyser reuses one token object: read its fields before the next one comes.
-    return [(token.text, token.original.lower())
-            for token in analyser(language)(text, keeporiginal=True)]
-
-
-def concept_stems(language: str) -> dict[str, str]:
-    """stem (in `language`'s analysis) -> shared concept term, built once per language."""
-    if language not in _CONCEPT_STEMS:
-        table: dict[str, str] = {}
-        for concept, italian, english in CONCEPTS:
-            for stem, _word in _stems(f"{italian} {english}", language):
-                table.setdefault(stem, f"~{concept}")
-        _CONCEPT_STEMS[language] = table
-    return _CONCEPT_STEMS[language]
-
-
 def analyse(text: str, language: str) -> list[tuple[str, str]]:
     """(term, word as written, lower-cased) for each meaningful word of the text; a term is
-    the word's stem, or its concept when the glossary knows it."""
-    if not text:
-        return []
-    concepts = concept_stems(language)
-    return [(concepts.get(stem, stem), word) for stem, word in _stems(text, language)]
+    the concept the site's lexicon reads there (a word or a phrase), otherwise the stem."""
+    return [(r.term, r.word) for r in lexicon.get().read(text, language, drop_weak=True,
+                                                          components=True)]
 
 
 def _fields(title: str, summary: str, body: str) -> list[tuple[str, int]]:

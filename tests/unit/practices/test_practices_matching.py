@@ -2,7 +2,7 @@
 import pytest
 
 from forum.practices import matching, services
-from tests.practice_data import fixture, load_fixture
+from tests.practice_data import first_right, fixture, load_fixture
 
 
 @pytest.fixture
@@ -15,30 +15,53 @@ def _ranked_keys(practices, subject) -> list[str]:
     return [by_id[s.practice.id] for s in services.suggestions_for(subject)]
 
 
+def _expectations() -> list[tuple[str, dict]]:
+    data = fixture()
+    return [(e["seek"], e) for e in data["expectations"]] + \
+        [(e["offer"], e) for e in data["offer_expectations"]]
+
+
 def test_fixture_is_big_enough_and_consistent():
     data = fixture()
-    assert len(data["records"]) >= 20
-    for expectation in data["expectations"]:
-        assert data["records"][expectation["seek"]]["kind"] == "seek"
-        assert data["records"][expectation["intended"]]["kind"] in ("offer", "story")
+    expectations = _expectations()
+    assert len(expectations) >= 30
+    pairs = [e.get("pair") for _key, e in expectations]
+    assert pairs.count("cross-language") * 3 >= len(pairs)
+    assert pairs.count("paraphrase") * 3 >= len(pairs)
+    for key, expectation in expectations:
+        kinds = ("offer", "story") if data["records"][key]["kind"] == "seek" else ("seek",)
+        assert data["records"][expectation["intended"]]["kind"] in kinds
         assert expectation["intended"] not in expectation["unrelated"]
+        for other in expectation.get("competitors", []) + expectation.get("also_right", []):
+            assert other in data["records"]
 
 
-@pytest.mark.parametrize("expectation", fixture()["expectations"], ids=lambda e: e["seek"])
-def test_each_seek_ranks_its_offer_first_or_second(loaded, expectation):
-    ranked = _ranked_keys(loaded, loaded[expectation["seek"]])
-    assert expectation["intended"] in ranked[:2], ranked
-    assert not set(expectation["unrelated"]) & set(ranked[:3]), ranked
+def test_nine_in_ten_find_their_answer_first_or_second(loaded):
+    ranks = {key: first_right(_ranked_keys(loaded, loaded[key]), e)
+             for key, e in _expectations()}
+    missed = {key: rank for key, rank in ranks.items() if rank > 2}
+    assert len(missed) * 10 <= len(ranks), missed
 
 
-@pytest.mark.parametrize("expectation", fixture()["offer_expectations"],
-                         ids=lambda e: e["offer"])
-def test_each_offer_finds_its_open_seeks(loaded, expectation):
-    ranked = _ranked_keys(loaded, loaded[expectation["offer"]])
-    assert expectation["intended"] in ranked[:2], ranked
-    assert not set(expectation["unrelated"]) & set(ranked[:3]), ranked
-    # an offer is matched against requests only
-    assert all(loaded[key].kind == "seek" for key in ranked)
+def _wrong_order(loaded, key, expectation) -> str | None:
+    ranked = _ranked_keys(loaded, loaded[key])
+    if set(expectation["unrelated"]) & set(ranked[:3]):
+        return f"unrelated in the top three: {ranked}"
+    # a same-theme practice sharing only incidental words does not pass the answer
+    right = {expectation["intended"], *expectation.get("also_right", ())}
+    for competitor in expectation.get("competitors", []):
+        if competitor in ranked and not right & set(ranked[:ranked.index(competitor)]):
+            return f"{competitor} above the answer: {ranked}"
+    # requests are matched with offers and stories, offers and stories with requests
+    wanted = {"offer", "story"} if loaded[key].kind == "seek" else {"seek"}
+    if not all(loaded[other].kind in wanted for other in ranked):
+        return f"wrong kind suggested: {ranked}"
+    return None
+
+
+def test_unrelated_practices_stay_out_of_the_top_three(loaded):
+    wrong = {key: _wrong_order(loaded, key, e) for key, e in _expectations()}
+    assert not {key: why for key, why in wrong.items() if why}
 
 
 def test_reasons_name_shared_themes_and_words_as_written(loaded):
@@ -46,9 +69,9 @@ def test_reasons_name_shared_themes_and_words_as_written(loaded):
     best = suggestions[0]
     assert best.practice.id == loaded["offer-gaming"].id
     assert best.themes == ["civic-participation"]
-    # words as the viewed request writes them, not stems: "gioco" (the glossary's concept
-    # "game", which the offer writes "gaming"), "punti"
-    assert "gioco" in best.words and "punti" in best.words
+    # words as the viewed request writes them, not stems: "gioco" (the lexicon's concept
+    # "game", which the offer writes "gaming"); never a vague word such as "punti"
+    assert "gioco" in best.words and "punti" not in best.words
     assert all(" " not in word and word == word.lower() for word in best.words)
 
 
