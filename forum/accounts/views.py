@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum.accounts import forms, permissions, services
+from forum.accounts import forms, language, permissions, services
 from forum.accounts.models import ROLES, User
 from forum.accounts.services import InvalidToken
 from forum.accounts.sessions import relogin
@@ -29,6 +29,7 @@ from forum.core.db import writes_on_get
 from forum.core.errors import ServiceError
 from forum.core.i18n import current_language, format_day, set_language_cookie
 from forum.core.security import safe_next
+from forum.core.templating import LANGUAGE_NAMES
 from forum.extensions import db, limiter
 from forum.places.models import ORGANISATION_KINDS
 
@@ -137,8 +138,26 @@ def login():
             session.pop(twofactor.SECOND_FACTOR_KEY, None)
             login_user(user, remember=form.remember.data)
             twofactor.mark_authenticated()
-            return set_language_cookie(redirect(target), user.preferred_language)
+            return language.after_sign_in(redirect(target), user)
     return render_template("accounts/login.html", form=form, error=error)
+
+
+@bp.post("/account/language")
+@login_required
+def language_offer():
+    """The answer to the offer to keep, in the profile, the language chosen before sign-in."""
+    if forms.ButtonForm().validate_on_submit():
+        saved = language.answer_offer(current_user, save=request.form.get("answer") == "save")
+        db.session.commit()
+        if saved:
+            flash(_("Saved: the site and your e-mails will use %(language)s.",
+                    language=LANGUAGE_NAMES[saved]), "success")
+    return redirect(safe_next(request.form.get("next"), url_for("home.index")))
+
+
+@bp.record_once
+def _register_template_helpers(state) -> None:
+    state.app.jinja_env.globals.update(language_offer=language.offered)
 
 
 def _suspension_message(user: User) -> str:

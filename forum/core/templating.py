@@ -72,6 +72,26 @@ def url_for_language(lang: str) -> str:
     return f"{request.script_root}{quote(request.path)}?{urlencode(args)}"
 
 
+def page_addresses() -> dict | None:
+    """The page's canonical address in this language and its other languages' (hreflang),
+    from the configured site address (never the request's Host); None for a page that is
+    not a plain GET of a route (a form's answer, an error)."""
+    from forum.core.i18n import current_language, supported
+    from forum.core.urls import absolute
+
+    if request.method != "GET" or request.endpoint in (None, "static"):
+        return None
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    path = quote(request.path)
+
+    def address(lang: str | None) -> str:
+        query = urlencode([*args, ("lang", lang)] if lang else args)
+        return absolute(f"{path}?{query}" if query else path)
+
+    return {"canonical": address(current_language()), "default": address(None),
+            "languages": [(lang, address(lang)) for lang in supported()]}
+
+
 # Bootstrap Italia's class for each kind of form control; everything else is a form-control.
 CONTROL_CLASSES = {
     "BooleanField": "form-check-input",
@@ -114,6 +134,7 @@ def register(app) -> None:
 
     app.jinja_env.globals.update(
         url_for_language=url_for_language,
+        page_addresses=page_addresses,
         url_exists=url_exists,
         control_attributes=control_attributes,
         described_by=described_by,

@@ -13,6 +13,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
+from forum.accounts import language
 from forum.accounts import services as accounts_services
 from forum.accounts.models import User
 from forum.accounts.twofactor.forms import ButtonForm, CodeForm, ReauthForm
@@ -39,7 +40,6 @@ from forum.accounts.twofactor.web import (
     renew_session,
 )
 from forum.core.errors import ServiceError, render_error
-from forum.core.i18n import set_language_cookie
 from forum.core.security import safe_next
 from forum.extensions import db, limiter
 
@@ -82,7 +82,7 @@ def _finish_login(user: User, pending: dict):
     mark_authenticated()
     mark_second_factor()
     target = safe_next(pending.get("next"), url_for("home.index"))
-    return set_language_cookie(redirect(target), user.preferred_language)
+    return language.after_sign_in(redirect(target), user)
 
 
 @bp.route("/account/confirm-identity", methods=["GET", "POST"])

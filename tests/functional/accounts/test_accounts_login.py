@@ -156,3 +156,41 @@ def test_registration_and_reset_are_rate_limited(limited_app):
     assert codes[-1] == 429 and 429 not in codes[:5]
     with limited_app.app_context():
         assert db.session.scalar(select(User.id)) is None
+
+
+def test_a_language_chosen_before_signing_in_is_kept_and_offered_to_the_profile(app, client,
+                                                                                make_user):
+    member = make_user(preferred_language="it")
+    client.get("/?lang=en")
+    sign_in(client, member.username, member.password)
+    assert client.get_cookie(LANG_COOKIE).value == "en"
+    page = client.get("/practices/").get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert "You chose English before signing in" in page
+
+    submit(client, "/account/language", {"answer": "save", "next": "/practices/"},
+           form_url="/practices/")
+    with app.app_context():
+        assert db.session.get(User, member.id).preferred_language == "en"
+    assert "You chose English" not in client.get("/practices/").get_data(as_text=True)
+
+
+def test_declining_the_offer_keeps_the_profile_and_stops_asking(app, client, make_user):
+    member = make_user(preferred_language="en")
+    client.get("/?lang=it")
+    sign_in(client, member.username, member.password)
+    assert "Hai scelto Italiano prima di accedere" in client.get("/").get_data(as_text=True)
+    response = submit(client, "/account/language", {"answer": "no", "next": "/calls/"},
+                      form_url="/", follow=False)
+    assert response.headers["Location"].endswith("/calls/")
+    with app.app_context():
+        assert db.session.get(User, member.id).preferred_language == "en"
+    assert "Hai scelto" not in client.get("/").get_data(as_text=True)
+    assert client.get_cookie(LANG_COOKIE).value == "it"
+
+
+def test_no_offer_when_the_choice_is_the_profile_s(client, make_user):
+    member = make_user(preferred_language="en")
+    client.get("/?lang=en")
+    sign_in(client, member.username, member.password)
+    assert "You chose English" not in client.get("/").get_data(as_text=True)

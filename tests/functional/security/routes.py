@@ -172,6 +172,8 @@ ROWS = [
 
     # --- one's own account -------------------------------------------------------------------
     Row("accounts.resend_confirmation", "POST", none, signed_in(302)),
+    # The answer to the offer to save the language chosen before signing in: back to the page.
+    Row("accounts.language_offer", "POST", none, signed_in(302)),
     Row("accounts.edit_profile", "GET", none, signed_in()),
     Row("accounts.edit_profile", "POST", none, signed_in(200)),  # empty: messages by the fields
     Row("accounts.change_password", "GET", none, signed_in()),
