@@ -1,5 +1,6 @@
 """The site's one public address: every absolute URL (mail, feeds, calendars, catalog) is built
 from FORUM_BASE_URL, never from the request's Host header, which any client can set."""
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, request
@@ -10,6 +11,12 @@ def base_url() -> str:
     return current_app.config["FORUM_BASE_URL"].rstrip("/")
 
 
+def _adapter():
+    parts = urlsplit(base_url())
+    return current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
+                                    url_scheme=parts.scheme)
+
+
 def site_url(endpoint: str, **values) -> str:
     """The absolute URL of an endpoint at the configured address (url_for's arguments)."""
     if endpoint.startswith(".") and has_request_context() and request.blueprint:
@@ -17,11 +24,19 @@ def site_url(endpoint: str, **values) -> str:
     anchor = values.pop("_anchor", None)
     values.pop("_external", None)
     current_app.inject_url_defaults(endpoint, values)
-    parts = urlsplit(base_url())
-    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
-                                       url_scheme=parts.scheme)
-    url = adapter.build(endpoint, values, force_external=True)
+    url = _adapter().build(endpoint, values, force_external=True)
     return f"{url}#{anchor}" if anchor else url
+
+
+def url_builder() -> Callable[[str, dict], str]:
+    """site_url for many links at once, usable after the app context has gone (a streamed
+    file builds thousands): the URL map is bound to the site's address once."""
+    adapter = _adapter()
+
+    def build(endpoint: str, values: dict) -> str:
+        return adapter.build(endpoint, values, force_external=True)
+
+    return build
 
 
 def absolute(path: str) -> str:

@@ -10,28 +10,12 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
-from flask import current_app, url_for
 from flask_babel import force_locale
 
 from forum.opendata.datasets import Dataset
 
 LANGUAGES = ("it", "en")
 Linker = Callable[[str, dict], str]
-
-
-def absolute(endpoint: str, values: dict) -> str:
-    return current_app.config["FORUM_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
-
-
-def linker() -> Linker:
-    """Builds absolute links without an app or request context, for a streamed file."""
-    base = current_app.config["FORUM_BASE_URL"].rstrip("/")
-    adapter = current_app.url_map.bind("localhost")
-
-    def link(endpoint: str, values: dict) -> str:
-        return base + adapter.build(endpoint, values)
-
-    return link
 
 
 def _resolve(value, link: Linker):

@@ -4,8 +4,8 @@ from datetime import datetime
 
 from flask import current_app
 
+from forum.core.urls import site_url
 from forum.opendata import datasets, versions
-from forum.opendata.formats import absolute
 
 
 @dataclass
@@ -30,8 +30,8 @@ def licence_url() -> str:
 def page_links(dataset: datasets.Dataset, page: int, last: int, per_page: int) -> str:
     """An RFC 8288 Link header: first, previous, next and last page of the read API."""
     def link(number: int, rel: str) -> str:
-        url = absolute("opendata.download", {"name": dataset.name, "fmt": "json",
-                                             "page": number, "per_page": per_page})
+        url = site_url("opendata.download", name=dataset.name, fmt="json", page=number,
+                       per_page=per_page)
         return f'<{url}>; rel="{rel}"'
 
     links = [link(1, "first")]

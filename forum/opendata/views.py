@@ -5,6 +5,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from sqlalchemy.orm import Session
 from werkzeug.http import is_resource_modified
 
+from forum.core.urls import url_builder
 from forum.core.web import page_arg
 from forum.extensions import db
 from forum.opendata import catalog as dcat
@@ -60,7 +61,7 @@ def _stream(dataset, write, offset: int = 0, limit: int | None = None):
     """Rows read by a session of the stream's own, so the body needs no request context
     (a client that stops reading leaves nothing half-popped behind)."""
     bind = db.session.get_bind()
-    link = formats.linker()
+    link = url_builder()
 
     def generate():
         with Session(bind=bind) as session:
