@@ -63,7 +63,8 @@ def _membership(slug: str, change, done: str, unchanged: str):
     changed = change(current_user, twinning)
     db.session.commit()
     flash(done if changed else unchanged, "success" if changed else "info")
-    return redirect(url_for(".show", slug=twinning.slug))
+    # Back to the member's panel, where the button was, not the top of a long page.
+    return redirect(url_for(".show", slug=twinning.slug, _anchor="take-part"))
 
 
 @bp.post("/twinnings/<slug>/join")

@@ -1,0 +1,39 @@
+"""A member joins a twinning from the top of its page and quotes a post without a reload."""
+import pytest
+
+from tests.browser.test_browser_journeys import (
+    DEMO_PASSWORD,
+    bergamo_lecce,
+    bergamo_lecce_discussion,
+    demo_member,
+    sign_in,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def test_join_from_the_panel_under_the_title_on_a_phone(server, page):
+    twinning = bergamo_lecce(server)
+    sign_in(page, demo_member(), DEMO_PASSWORD)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{twinning}?lang=it")
+    panel = page.locator("#take-part")
+    title_bottom = page.locator("main h1").bounding_box()
+    assert panel.bounding_box()["y"] - (title_bottom["y"] + title_bottom["height"]) < 100
+    button = panel.locator("form button[type=submit]").first
+    label = button.inner_text()
+    button.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("#take-part")
+    assert panel.locator("form button[type=submit]").first.inner_text() != label
+
+
+def test_quote_fills_and_focuses_the_reply_box_without_a_reload(server, page):
+    discussion = bergamo_lecce_discussion(server)
+    sign_in(page, demo_member(), DEMO_PASSWORD)
+    page.goto(discussion)
+    page.evaluate("window.notReloaded = true")
+    page.locator("article.post a.quote-link").first.click()
+    assert page.evaluate("window.notReloaded") is True
+    assert page.evaluate("document.activeElement.name") == "body"
+    assert page.input_value("#reply textarea[name=body]").count("\n> ") >= 1
