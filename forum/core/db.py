@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import DateTime, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.types import TypeDecorator
@@ -146,3 +148,11 @@ def render_migration_type(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def upsert(connection, table, values: dict, key, changes: dict) -> None:
+    """INSERT `values`, or on a conflict on the unique column `key` apply `changes` instead:
+    one statement, atomic on both databases (their INSERT … ON CONFLICT DO UPDATE)."""
+    insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    connection.execute(insert(table).values(**values).on_conflict_do_update(
+        index_elements=[key], set_=changes))

@@ -10,12 +10,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, time
 
 from sqlalchemy import Connection, event, func, inspect, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from forum.calls.models import ROME, CallFollow
-from forum.core.db import utcnow
+from forum.core.db import upsert, utcnow
 from forum.core.visibility import PUBLISHED
 from forum.discussions.models import Discussion, Post
 from forum.engagement.models import BadgeAward, MemberPoints, PointEntry
@@ -107,10 +105,6 @@ def _day_start(now: datetime) -> datetime:
     return datetime.combine(local.date(), time(0), tzinfo=ROME).astimezone(UTC)
 
 
-def _insert(conn: Connection) -> Callable:
-    return pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-
-
 def _write(conn: Connection, user_id: int, action: str, kind: str, object_id: int,
            points: int, reversal_of: int | None = None) -> None:
     helping = ACTIONS[action].helping
@@ -119,12 +113,9 @@ def _write(conn: Connection, user_id: int, action: str, kind: str, object_id: in
         helping=helping, created_at=utcnow(), reversal_of_id=reversal_of))
     table = MemberPoints.__table__
     help_points = points if helping else 0
-    statement = _insert(conn)(table).values(user_id=user_id, points=points,
-                                            helping_points=help_points)
-    conn.execute(statement.on_conflict_do_update(
-        index_elements=[table.c.user_id],
-        set_={"points": table.c.points + points,
-              "helping_points": table.c.helping_points + help_points}))
+    upsert(conn, table, {"user_id": user_id, "points": points, "helping_points": help_points},
+           table.c.user_id, {"points": table.c.points + points,
+                             "helping_points": table.c.helping_points + help_points})
 
 
 def award(conn: Connection, user_id: int, action: str, kind: str, object_id: int) -> bool:

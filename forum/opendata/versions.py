@@ -9,12 +9,10 @@ import hashlib
 from datetime import datetime
 
 from sqlalchemy import event, inspect, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from forum.accounts.models import User
-from forum.core.db import utcnow
+from forum.core.db import upsert, utcnow
 from forum.extensions import db
 from forum.opendata import datasets
 from forum.opendata.models import DatasetVersion
@@ -55,14 +53,10 @@ def changed_datasets(session: Session) -> set[str]:
 
 
 def _upsert(connection, name: str) -> None:
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
     table = DatasetVersion.__table__
     now = utcnow()
-    statement = insert(table).values(dataset=name, version=1, modified_at=now)
-    statement = statement.on_conflict_do_update(
-        index_elements=[table.c.dataset],
-        set_={"version": table.c.version + 1, "modified_at": now})
-    connection.execute(statement)
+    upsert(connection, table, {"dataset": name, "version": 1, "modified_at": now},
+           table.c.dataset, {"version": table.c.version + 1, "modified_at": now})
 
 
 def after_flush(session: Session, flush_context) -> None:
