@@ -17,6 +17,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_relative_config=True,
     )
     configure(app, test_config)
+    from forum.core import bounds
+
+    bounds.register(app)  # before the blueprints: each rule looks up "int" when added
     register_extensions(app)
     register_blueprints(app)
     register_jinja(app)

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from forum.accounts.models import ROLES
 from forum.accounts.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from forum.core.bounds import IdSelectField
 from forum.places.models import ORGANISATION_KINDS
 
 REQUIRED = _l("This field is required.")
@@ -38,17 +39,10 @@ def _email(label=EMAIL_LABEL):
     ])
 
 
-def _optional_id(value):
-    """Select values: '' or '0' mean none; anything else must be a whole number."""
-    if value in (None, "", "0", 0):
-        return 0
-    return int(value)
-
-
 class OrganisationFields:
     """Pick an organisation, or name a new one and say what kind it is."""
 
-    organisation_id = SelectField(_l("Organisation"), coerce=_optional_id, choices=[])
+    organisation_id = IdSelectField(_l("Organisation"), optional=True, choices=[])
     new_organisation = StringField(
         _l("Or add your organisation"),
         validators=[Optional(), Length(max=200, message=TOO_LONG)],
@@ -58,7 +52,7 @@ class OrganisationFields:
         choices=[("", _l("Choose…"))] + list(ORGANISATION_KINDS.items()),
         validators=[Optional()],
     )
-    city_id = SelectField(_l("City"), coerce=_optional_id, choices=[])
+    city_id = IdSelectField(_l("City"), optional=True, choices=[])
 
     def set_choices(self, organisations, cities) -> None:
         self.organisation_id.choices = [(0, _l("None"))] + [(o.id, o.name) for o in organisations]

@@ -4,9 +4,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
-    DateField,
-    DateTimeLocalField,
-    DecimalField,
     SelectField,
     StringField,
     TextAreaField,
@@ -21,6 +18,7 @@ from wtforms.validators import (
 )
 
 from forum.calls.models import APPLICANTS, LEVELS
+from forum.core.bounds import DateField, DateTimeLocalField, DecimalField
 from forum.core.forms import MultiCheckboxField, strip, themes_field, url_field
 
 NEGATIVE = _l("An amount cannot be negative.")

@@ -1,9 +1,16 @@
 """Moderation forms: they parse fields; rules about rows live in services."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from forum.core.bounds import IntegerField
 from forum.moderation.models import REASONS
 from forum.moderation.services import MAX_SUSPENSION_DAYS, NOTE_MAX, REASON_MAX
 

@@ -16,7 +16,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from forum.accounts.models import User
-from forum.core import web
+from forum.core import bounds, web
 from forum.core.visibility import STATES
 from forum.discussions.models import Discussion
 from forum.extensions import db, limiter
@@ -305,9 +305,10 @@ def _day_arg(name: str) -> datetime | None:
     if not raw:
         return None
     try:
-        return datetime.strptime(raw, "%Y-%m-%d").replace(tzinfo=UTC)
+        day = bounds.parse_day(raw)
     except ValueError:
         abort(400)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 @bp.get("/mod/log")

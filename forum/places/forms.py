@@ -4,15 +4,13 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
-    DateField,
-    DecimalField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from forum.core.bounds import DateField, DecimalField, IdSelectField, IntegerField
 from forum.core.forms import EndNotBeforeStart, slug_field, strip, themes_field, url_field
 from forum.places.models import ORGANISATION_KINDS, PROJECT_STATUSES
 
@@ -78,7 +76,7 @@ class NetworkForm(FlaskForm):
 class NetworkMemberForm(FlaskForm):
     """A city chosen from the list, or an organisation by name (created if new)."""
 
-    city = SelectField(_l("City"), coerce=int, choices=[], validate_choice=False)
+    city = IdSelectField(_l("City"), choices=[], validate_choice=False)
     organisation_name = StringField(_l("Organisation"), filters=[strip],
                                     validators=[Optional(), Length(max=200)])
     organisation_kind = SelectField(_l("Kind of organisation"),

@@ -4,9 +4,15 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from forum.core.bounds import IdSelectField, to_id
 from forum.core.forms import MultiCheckboxField, strip
 from forum.core.themes import THEMES, theme_choices
 from forum.practices.models import KINDS, LANGUAGES, MESSAGE_MAX, STATUSES, SUMMARY_MAX
@@ -26,7 +32,10 @@ def parse_related(text: str) -> list[int]:
         found = RELATED_REFERENCE.search(piece)
         if not found:
             raise ValueError(piece)
-        ids.append(int(found.group(1)))
+        try:
+            ids.append(to_id(found.group(1)))
+        except ValueError:
+            raise ValueError(piece) from None  # past the range of ids: no such practice
     return ids
 
 
@@ -67,13 +76,12 @@ class PracticeForm(FlaskForm):
                                      Length(max=50000)])
     themes = MultiCheckboxField(_l("Themes"), choices=theme_choices(), validate_choice=False,
                                 validators=[KnownThemes()])
-    city = SelectField(_l("City"), coerce=int, choices=[], validate_choice=False)
-    organisation = SelectField(_l("Organisation"), coerce=int, choices=[],
+    city = IdSelectField(_l("City"), choices=[], validate_choice=False)
+    organisation = IdSelectField(_l("Organisation"), choices=[],
                                validate_choice=False)
     language = SelectField(_l("Language of the text"), choices=list(LANGUAGES.items()))
     status = SelectField(_l("Status"), choices=list(STATUSES.items()), default="open")
-    twinning = SelectField(_l("Twinning (optional)"), coerce=int, choices=[],
-                           validate_choice=False)
+    twinning = IdSelectField(_l("Twinning (optional)"), choices=[], validate_choice=False)
     related = StringField(_l("Related practices (optional)"), filters=[strip],
                           validators=[Optional(), Length(max=500), RelatedPractices()])
     attachments = MultipleFileField(_l("Attachments"))
@@ -94,7 +102,7 @@ class InterestForm(FlaskForm):
 
 
 class MatchedForm(FlaskForm):
-    answer_practice = SelectField(_l("The practice that answered it"), coerce=int, choices=[],
+    answer_practice = IdSelectField(_l("The practice that answered it"), choices=[],
                                   validate_choice=False)
-    answer_user = SelectField(_l("The member who answered it"), coerce=int, choices=[],
+    answer_user = IdSelectField(_l("The member who answered it"), choices=[],
                               validate_choice=False)

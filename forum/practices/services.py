@@ -162,13 +162,17 @@ def form_choices(viewer) -> dict[str, list[tuple[int, str]]]:
     }
 
 
-def _row(model, value, field: str, message):
+def _row(model, value, field: str, message, viewer, current=None):
+    """The row a select names. One the member may not see is refused exactly like one that
+    does not exist, so a forged id neither links to it nor tells that it is there; the row
+    already linked stays allowed (it may have been hidden since)."""
     if not value:
         return None
     if isinstance(value, model):
         return value
     row = db.session.get(model, value)
-    if row is None:
+    if row is None or (row is not current and hasattr(row, "visibility") and
+                       not can_see(viewer, row)):
         raise ServiceError(str(message), field=field)
     return row
 
@@ -194,7 +198,7 @@ def _check(data: dict) -> None:
                                           "list.", codes=", ".join(unknown)), field="themes")
 
 
-def _set_practice(practice: Practice, data: dict) -> None:
+def _set_practice(actor, practice: Practice, data: dict) -> None:
     _check(data)
     practice.kind = data["kind"]
     practice.title = data["title"].strip()
@@ -204,11 +208,13 @@ def _set_practice(practice: Practice, data: dict) -> None:
     practice.language = data["language"]
     practice.status = data.get("status") or practice.status or OPEN
     practice.theme_codes = data.get("themes") or []
-    practice.city = _row(City, data.get("city"), "city", _("Choose a city from the list."))
+    practice.city = _row(City, data.get("city"), "city", _("Choose a city from the list."),
+                         actor, practice.city)
     practice.organisation = _row(Organisation, data.get("organisation"), "organisation",
-                                 _("Choose an organisation from the list."))
+                                 _("Choose an organisation from the list."), actor,
+                                 practice.organisation)
     practice.twinning = _row(Twinning, data.get("twinning"), "twinning",
-                             _("Choose a twinning from the list."))
+                             _("Choose a twinning from the list."), actor, practice.twinning)
     practice.match_terms = matching.practice_terms(practice.title, practice.summary,
                                                    practice.body, practice.language)
 
@@ -236,7 +242,7 @@ def create_practice(author, data: dict, files=(), *, is_example: bool = False,
     checked = attachments.check_files(files)
     practice = Practice(author_id=getattr(author, "id", None), is_example=is_example,
                         created_at=created_at or utcnow())
-    _set_practice(practice, data)
+    _set_practice(author, practice, data)
     db.session.add(practice)
     db.session.flush()
     _set_related(author, practice, data.get("related"))
@@ -248,7 +254,7 @@ def create_practice(author, data: dict, files=(), *, is_example: bool = False,
 
 def update_practice(actor, practice: Practice, data: dict, files=()) -> Practice:
     checked = attachments.check_files(files)
-    _set_practice(practice, data)
+    _set_practice(actor, practice, data)
     if practice.status != MATCHED:
         practice.matched_practice = practice.matched_user = practice.matched_at = None
     practice.updated_at = utcnow()

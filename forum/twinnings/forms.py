@@ -4,8 +4,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
-    DateField,
-    DateTimeLocalField,
     FieldList,
     Form,
     FormField,
@@ -15,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from forum.core.bounds import DateField, DateTimeLocalField, IdSelectField
 from forum.core.forms import EndNotBeforeStart, slug_field, strip, themes_field, url_field
 from forum.twinnings.models import CITY_ROLES, STATUSES
 
@@ -23,7 +22,7 @@ CITY_ROWS = 5
 
 
 class CityRoleForm(Form):
-    city = SelectField(_l("City"), coerce=int, choices=[], validate_choice=False)
+    city = IdSelectField(_l("City"), choices=[], validate_choice=False)
     # Checked in validate_cities, only for the rows that name a city.
     role = SelectField(_l("Role"), choices=list(CITY_ROLES.items()), validate_choice=False)
 
@@ -38,7 +37,7 @@ class TwinningForm(FlaskForm):
     status = SelectField(_l("Status"), choices=list(STATUSES.items()), default="active")
     start_date = DateField(_l("Start date"), validators=[Optional()])
     end_date = DateField(_l("End date"), validators=[Optional(), EndNotBeforeStart("start_date")])
-    network = SelectField(_l("Network"), coerce=int, choices=[], validate_choice=False)
+    network = IdSelectField(_l("Network"), choices=[], validate_choice=False)
     themes = themes_field()
     cities = FieldList(FormField(CityRoleForm), label=_l("Cities and their roles"),
                        min_entries=CITY_ROWS, max_entries=20)
