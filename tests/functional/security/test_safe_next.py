@@ -59,6 +59,15 @@ def test_the_browser_model_knows_the_reported_attacks():
     assert browser_origin(SITE, "/\t/evil.example")[1] == "evil.example"
 
 
+def refused_with_nul(target: str, response) -> bool:
+    """A NUL anywhere in a request is refused (400) before any view (core/bounds.py), so such
+    a target redirects nowhere at all."""
+    if "\x00" not in target:
+        return False
+    assert response.status_code == 400
+    return True
+
+
 @pytest.fixture
 def member_client(app, world):
     from tests.functional.security.world import signed_in_client
@@ -72,6 +81,8 @@ def member_client(app, world):
 @example(target=ATTACKS[1])
 def test_sign_in_redirects_only_on_the_site(member_client, target):
     response = member_client.get("/auth/login?next=" + quote(target, safe=""))
+    if refused_with_nul(target, response):
+        return
     assert response.status_code == 302
     location = response.headers["Location"]
     assert browser_origin(SITE, location) == SITE_ORIGIN, f"{target!r} -> {location!r}"
@@ -82,6 +93,8 @@ def test_re_authentication_redirects_only_on_the_site(app, member_client, attack
     response = member_client.post(
         "/account/confirm-identity?next=" + quote(attack, safe=""),
         data={"csrf_token": csrf_token_for(app, member_client), "password": PASSWORD})
+    if refused_with_nul(attack, response):
+        return
     assert response.status_code == 302
     assert browser_origin(SITE, response.headers["Location"]) == SITE_ORIGIN
 
@@ -110,6 +123,8 @@ def test_the_two_factor_step_redirects_only_on_the_site(app, world, attack):
     response = client.post("/auth/login?next=" + quote(attack, safe=""), data={
         "csrf_token": csrf_token_for(app, client), "login": world.username("member"),
         "password": PASSWORD})
+    if refused_with_nul(attack, response):
+        return
     assert response.headers["Location"].endswith("/auth/login/code")
     response = client.post("/auth/login/code", data={
         "csrf_token": csrf_token_for(app, client), "code": current_code(secret)})
