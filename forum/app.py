@@ -22,6 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     bounds.register(app)  # before the blueprints: each rule looks up "int" when added
     register_extensions(app)
     register_blueprints(app)
+    register_content()
     register_jinja(app)
     register_hooks(app)
     register_cli(app)
@@ -111,6 +112,29 @@ def register_blueprints(app: Flask) -> None:
     from forum.notifications.views import bp as notifications
 
     app.register_blueprint(notifications)
+
+
+def register_content() -> None:
+    """Each kind of content tells search and moderation about itself: they import no content
+    package. A new kind adds its types here, as a new package adds its blueprint above."""
+    from forum.accounts import reports as account_reports
+    from forum.accounts import search as account_search
+    from forum.calls import reports as call_reports
+    from forum.calls import search as call_search
+    from forum.discussions import reports as discussion_reports
+    from forum.discussions import search as discussion_search
+    from forum.moderation import registry as moderation
+    from forum.places import search as place_search
+    from forum.practices import reports as practice_reports
+    from forum.practices import search as practice_search
+    from forum.search import registry as search
+    from forum.twinnings import search as twinning_search
+
+    search.register(*twinning_search.SEARCH_TYPES, *discussion_search.SEARCH_TYPES,
+                    *place_search.SEARCH_TYPES, *account_search.SEARCH_TYPES,
+                    *call_search.SEARCH_TYPES, *practice_search.SEARCH_TYPES)
+    moderation.register(*discussion_reports.REPORT_KINDS, *account_reports.REPORT_KINDS,
+                        *practice_reports.REPORT_KINDS, *call_reports.REPORT_KINDS)
 
 
 def register_jinja(app: Flask) -> None:

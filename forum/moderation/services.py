@@ -17,6 +17,7 @@ from forum.accounts.services import exporter as accounts_exporter
 from forum.core.caching import cache, content_version
 from forum.core.db import utcnow
 from forum.core.errors import ServiceError
+from forum.core.reportable import ReportKind
 from forum.core.visibility import DELETED, HIDDEN, PENDING, PUBLISHED
 from forum.discussions import services as discussions
 from forum.discussions.models import Discussion, Post
@@ -68,7 +69,7 @@ def report(reporter: User, kind_name: str, item, reason: str, note: str | None =
     return entry
 
 
-def _maybe_autohide(kind: registry.ReportKind, item) -> bool:
+def _maybe_autohide(kind: ReportKind, item) -> bool:
     """Hide published content, pending review, once enough established members report it."""
     if not kind.has_visibility or item.visibility != PUBLISHED:
         return False
@@ -338,7 +339,7 @@ class History:
 
 @dataclass
 class QueueEntry:
-    kind: registry.ReportKind
+    kind: ReportKind
     item_id: int
     item: object | None
     latest: datetime
@@ -498,7 +499,7 @@ def log_page(*, action: str | None = None, actor_id: int | None = None,
 class LogItem:
     """What a line of the log is about: its title and place, with links (None when gone)."""
 
-    kind: registry.ReportKind
+    kind: ReportKind
     title: str
     url: str | None
     place: tuple[str, str] | None

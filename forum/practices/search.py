@@ -1,11 +1,10 @@
-"""Practices in the site search: one registration, read by the search package's registry."""
+"""Practices in the site search: their type, registered by create_app."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from forum.core import visibility
+from forum.core.searchable import Document, SearchType, site_path, text
 from forum.practices.models import Practice
-from forum.search.documents import _path, text
-from forum.search.registry import Document, SearchType, register
 
 
 def _practice_doc(p: Practice) -> Document | None:
@@ -17,11 +16,13 @@ def _practice_doc(p: Practice) -> Document | None:
                     date=p.created_at, visibility=p.visibility)
 
 
-register(SearchType(
+PRACTICES = SearchType(
     name="practice", model=Practice, label=_l("Practices"),
     build=_practice_doc,
-    url=lambda p: _path("practices", p.id),
+    url=lambda p: site_path("practices", p.id),
     options=lambda: [joinedload(Practice.city), joinedload(Practice.twinning)],
     fields=("title", "summary", "body_html", "city_id", "twinning_id", "themes", "kind",
             "visibility", "author_id"),
-))
+)
+
+SEARCH_TYPES = (PRACTICES,)

@@ -40,6 +40,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
+from forum.core.searchable import Document
 from forum.search import registry
 from forum.search.models import SearchPending
 from forum.search.schema import STORED_BODY_CHARS, build_schema, pack_facets
@@ -277,7 +278,7 @@ def remove(writer, key: str) -> None:
     writer.delete_by_term("parents", key)
 
 
-def fields_of(doc_type: str, key: str, doc: registry.Document) -> dict:
+def fields_of(doc_type: str, key: str, doc: Document) -> dict:
     title = doc.title if doc.index_title else ""
     words = "\n".join(part for part in (title, doc.summary, doc.body) if part)
     fields = {
