@@ -25,3 +25,15 @@ def award(everyone: bool):
     count = services.award_all()
     db.session.commit()
     click.echo(f"{count} badges awarded")
+
+
+@engagement_cli.command("replay")
+def replay():
+    """Award the points that stored history earns and the ledger lacks (a site that had
+    content before engagement, or data loaded in bulk); safe to run again."""
+    from forum.engagement import history
+
+    written = history.replay()
+    db.session.commit()
+    detail = ", ".join(f"{action} {count}" for action, count in sorted(written.items()))
+    click.echo(f"{sum(written.values())} ledger rows written" + (f" ({detail})" if detail else ""))

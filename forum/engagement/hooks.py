@@ -7,7 +7,7 @@ lines roll back with it), and a hidden post's points go in the same transaction 
 """
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import Connection, event, func, inspect, select
 from sqlalchemy.orm import Session
@@ -105,12 +105,19 @@ def _day_start(now: datetime) -> datetime:
     return datetime.combine(local.date(), time(0), tzinfo=ROME).astimezone(UTC)
 
 
+def _day_end(now: datetime) -> datetime:
+    """The next midnight in Italy (a day of 23 or 25 hours when the clocks change)."""
+    local = now.astimezone(ROME)
+    return datetime.combine(local.date() + timedelta(days=1), time(0),
+                            tzinfo=ROME).astimezone(UTC)
+
+
 def _write(conn: Connection, user_id: int, action: str, kind: str, object_id: int,
-           points: int, reversal_of: int | None = None) -> None:
+           points: int, reversal_of: int | None = None, at: datetime | None = None) -> None:
     helping = ACTIONS[action].helping
     conn.execute(PointEntry.__table__.insert().values(
         user_id=user_id, action=action, object_kind=kind, object_id=object_id, points=points,
-        helping=helping, created_at=utcnow(), reversal_of_id=reversal_of))
+        helping=helping, created_at=at or utcnow(), reversal_of_id=reversal_of))
     table = MemberPoints.__table__
     help_points = points if helping else 0
     upsert(conn, table, {"user_id": user_id, "points": points, "helping_points": help_points},
@@ -118,9 +125,11 @@ def _write(conn: Connection, user_id: int, action: str, kind: str, object_id: in
                              "helping_points": table.c.helping_points + help_points})
 
 
-def award(conn: Connection, user_id: int, action: str, kind: str, object_id: int) -> bool:
+def award(conn: Connection, user_id: int, action: str, kind: str, object_id: int,
+          at: datetime | None = None) -> bool:
     """One award, unless the member already had it for this object (or ever, for a `once`
-    action) or reached today's cap for the action."""
+    action) or reached the day's cap for the action. `at` is when it happened (now, unless
+    history is being replayed): the day whose cap counts, and the ledger row's time."""
     spec = ACTIONS[action]
     entries = select(func.count(PointEntry.id)).where(
         PointEntry.user_id == user_id, PointEntry.action == action,
@@ -129,10 +138,12 @@ def award(conn: Connection, user_id: int, action: str, kind: str, object_id: int
                                                     PointEntry.object_id == object_id)
     if conn.scalar(scope):
         return False
-    if conn.scalar(entries.where(PointEntry.created_at >= _day_start(utcnow()))) \
-            >= spec.daily_cap:
+    moment = at or utcnow()
+    that_day = entries.where(PointEntry.created_at >= _day_start(moment),
+                             PointEntry.created_at < _day_end(moment))
+    if conn.scalar(that_day) >= spec.daily_cap:
         return False
-    _write(conn, user_id, action, kind, object_id, spec.points)
+    _write(conn, user_id, action, kind, object_id, spec.points, at=at)
     return True
 
 

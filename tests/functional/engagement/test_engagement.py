@@ -223,3 +223,66 @@ def test_first_replies_to_three_newcomers_make_a_welcoming_member(app, world, mo
         held = db.session.scalar(select(BadgeAward.id).where(
             BadgeAward.user_id == world["offerer"].id, BadgeAward.badge == "welcoming"))
         assert bool(held) == (n == 2)
+
+
+def _ledger() -> dict:
+    return dict(((row.user_id, row.action), row.points) for row in db.session.execute(
+        select(PointEntry.user_id, PointEntry.action, func.sum(PointEntry.points)
+               .label("points")).group_by(PointEntry.user_id, PointEntry.action)))
+
+
+def _forget_the_ledger() -> None:
+    db.session.execute(MemberPoints.__table__.delete())
+    db.session.execute(PointEntry.__table__.delete())
+    db.session.commit()
+
+
+def test_replaying_history_gives_the_points_the_live_site_gave(app, world):
+    from forum import seed
+    from forum.engagement import history
+
+    seed.run()
+    offer = _practice(world["offerer"], "offer", "Pratica adottata")
+    seek = _practice(world["seeker"], "seek", "Cerchiamo proprio questo")
+    practices.mark_matched(world["seeker"], seek, offer.id, None)
+    db.session.commit()
+    ledger = _ledger()
+    totals = dict(db.session.execute(select(MemberPoints.user_id, MemberPoints.points)).all())
+    assert ("matched" in {action for _user, action in ledger}) and totals
+
+    _forget_the_ledger()
+    written = history.replay()
+    db.session.commit()
+    assert sum(written.values()) > 0
+    assert _ledger() == ledger
+    assert dict(db.session.execute(select(MemberPoints.user_id, MemberPoints.points)).all()) \
+        == totals
+    assert engagement.rebuild()["changed"] == 0
+    assert not history.replay(), "a second replay writes nothing"
+
+
+def test_replayed_caps_count_on_the_day_each_reply_was_written(app, world, monkeypatch):
+    from forum.engagement import history
+
+    monkeypatch.setitem(app.config, "FORUM_NEW_MEMBER_POSTS_PER_HOUR", 10_000)
+    discussion = discussions.start_discussion(world["seeker"], world["network"], "Q", "Chi?")
+    spec = ACTIONS["reply"]
+    replies = [discussions.reply(world["offerer"], discussion, f"Risposta {n}")
+               for n in range(2 * spec.daily_cap)]
+    for reply in replies[:spec.daily_cap]:
+        reply.created_at = utcnow() - timedelta(days=3)
+    db.session.commit()
+    _forget_the_ledger()
+    history.replay()
+    db.session.commit()
+    assert _ledger()[(world["offerer"].id, "reply")] == 2 * spec.daily_cap * spec.points
+
+
+def test_the_replay_command(app, world):
+    runner = app.test_cli_runner()
+    discussions.start_discussion(world["seeker"], world["network"], "Tema", "Testo")
+    db.session.commit()
+    _forget_the_ledger()
+    first = runner.invoke(args=["engagement", "replay"])
+    assert first.exit_code == 0 and first.output.startswith("1 ledger rows written (first_post 1)")
+    assert runner.invoke(args=["engagement", "replay"]).output.startswith("0 ledger rows")
