@@ -1,7 +1,8 @@
 """iCalendar files of call deadlines: one event per call, at the deadline, in Europe/Rome.
 
-A deadline is a point in time: the event has a DTSTART and no DTEND, which RFC 5545 (3.6.1)
-reads as ending when it starts (with DTEND = DTSTART khal made each one a one-hour meeting).
+A deadline is a point in time: the event has a DTSTART and a zero DURATION (RFC 5545 3.6.1
+and 3.8.2.5). With DTEND = DTSTART, or with neither, khal (0.14) made each deadline a
+one-hour meeting on import; with DURATION:PT0S it keeps a point in time.
 A deadline whose wall-clock time in Rome happens twice (the hour the clocks go back) is
 written in UTC, so no program has to guess which of the two it is.
 
@@ -42,6 +43,7 @@ def _event(call: Call, url: str, stamp: datetime) -> Event:
     event.add("dtstamp", stamp)
     event.add("last-modified", call.updated_at)
     event.add("dtstart", deadline_value(call.deadline))
+    event.add("duration", timedelta(0))
     event.add("summary", _("Deadline: %(title)s", title=call.title))
     lines = [call.summary or "", _("Issued by %(issuer)s", issuer=call.issuer)]
     if call.programme:

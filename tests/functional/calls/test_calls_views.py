@@ -366,12 +366,13 @@ def _without_stamp(data: bytes) -> bytes:
 
 
 def test_a_deadline_is_a_point_in_time_stamped_when_the_file_is_made(app, client):
-    """RFC 5545: no DTEND (khal made each deadline a one-hour meeting), DTSTAMP the file's."""
+    """RFC 5545: a zero DURATION, no DTEND (khal made each deadline without a DURATION a
+    one-hour meeting), DTSTAMP the file's."""
     call_id = _call(app, title="Point")
     before = utcnow().replace(microsecond=0)
     calendar = Calendar.from_ical(client.get(f"/calls/{call_id}.ics").data)
     (event,) = calendar.walk("VEVENT")
-    assert "DTEND" not in event and "DURATION" not in event
+    assert "DTEND" not in event and event["DURATION"].dt == timedelta(0)
     stamp = event["DTSTAMP"].dt
     assert stamp.utcoffset() == timedelta(0) and before <= stamp <= utcnow()
     with app.app_context():
