@@ -82,6 +82,7 @@ def authenticate(login: str, password: str) -> User | None:
 
 
 def record_login(user: User) -> None:
+    user.previous_login_at = user.last_login_at
     user.last_login_at = utcnow()
 
 
@@ -523,6 +524,7 @@ def _export_account(user: User) -> tuple[str, dict]:
         "has_avatar": bool(user.avatar_filename),
         "joined_at": _iso(user.joined_at),
         "last_login_at": _iso(user.last_login_at),
+        "previous_login_at": _iso(user.previous_login_at),
         "email_confirmed_at": _iso(user.email_confirmed_at),
         "privacy_accepted_at": _iso(user.privacy_accepted_at),
         "suspended_until": _iso(user.suspended_until),
@@ -584,8 +586,8 @@ def erase_member(user: User) -> None:
     uploads.remove_after_commit(AVATAR_FOLDER, user.avatar_filename)
     for column in ("email", "pending_email", "password_hash", "full_name", "profession", "bio",
                    "bio_html", "organisation", "city", "preferred_language", "avatar_filename",
-                   "last_login_at", "email_confirmed_at", "privacy_accepted_at",
-                   "suspended_until"):
+                   "last_login_at", "previous_login_at", "email_confirmed_at",
+                   "privacy_accepted_at", "suspended_until"):
         setattr(user, column, None)
     user.listed = False
     user.role = "member"

@@ -38,6 +38,7 @@ MAIN_NAV: list[NavItem] = [
     NavItem("twinnings.index", _l("Twinnings"), ("twinnings.",)),
     NavItem("places.networks", _l("Networks"),
             ("places.network", "places.new_network", "places.edit_network")),
+    NavItem("discussions.index", _l("Discussions"), ("discussions.index",)),
     NavItem("places.cities", _l("Cities"),
             ("places.city", "places.new_city", "places.edit_city", "places.project",
              "places.new_project", "places.edit_project")),

@@ -25,6 +25,14 @@ def page_arg() -> int:
     return int(raw)
 
 
+def within_pages(pagination):
+    """A list's page, or 404 when the number is past its end: one answer on every list (an
+    empty first page is still the list, saying it is empty)."""
+    if pagination.page > max(pagination.pages or 0, 1):
+        abort(404)
+    return pagination
+
+
 def form_error(form, error: ServiceError) -> None:
     """Put a service's refusal next to its field (a refused file next to the file field);
     a rule about no field in particular becomes a flashed message. The form keeps its input."""

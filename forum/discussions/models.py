@@ -20,6 +20,9 @@ from forum.extensions import db
 
 # A thread's page size, shared by the thread page and every link to a post on it.
 POSTS_PER_PAGE = 20
+# The stored title of every twinning's general discussion (Italian, the site's first
+# language); pages show it in their own language (Discussion.shown_title).
+GENERAL_TITLE = "Discussione generale del gemellaggio"
 
 
 def page_of(number: int, per_page: int = POSTS_PER_PAGE) -> int:
@@ -68,6 +71,16 @@ class Discussion(ThemesMixin, VisibilityMixin, db.Model):
     @property
     def space(self):
         return self.twinning or self.network
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the page's language: the general discussion's title is the site's,
+        not its author's, so it is translated; every other title is the member's own."""
+        if self.is_general and self.title == GENERAL_TITLE:
+            from flask_babel import gettext
+
+            return gettext("General discussion of the twinning")
+        return self.title
 
 
 class Post(VisibilityMixin, db.Model):

@@ -22,15 +22,15 @@ from forum.core.db import utcnow
 from forum.core.errors import ServiceError
 from forum.core.markup import render_markdown, sanitise_html
 from forum.core.visibility import DELETED, PENDING, PUBLISHED, visible_to
-from forum.discussions.models import POSTS_PER_PAGE, Discussion, Post, page_of
+from forum.discussions.models import GENERAL_TITLE, POSTS_PER_PAGE, Discussion, Post, page_of
 from forum.extensions import db
 from forum.moderation import audit, trust
 from forum.notifications import events, follows
 from forum.places.models import Network
-from forum.twinnings.models import Twinning
+from forum.twinnings.models import Twinning, TwinningParticipant
 
-# Stored, not translated at render time: Italian is the site's first language.
-GENERAL_TITLE = "Discussione generale del gemellaggio"
+# GENERAL_TITLE (models) is stored in Italian, the site's first language, and shown
+# translated; the opening post is content, kept as written.
 GENERAL_BODY = (
     "Questa è la discussione generale del gemellaggio «{title}»: partecipa e lascia la tua "
     "testimonianza. Racconta la tua esperienza, fai domande, condividi documenti e risultati."
@@ -398,21 +398,70 @@ def discussions_in(space, viewer, page: int = 1, per_page: int = 20):
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
+def _in_visible_spaces(query, viewer):
+    return (query
+            .outerjoin(Twinning, Discussion.twinning_id == Twinning.id)
+            .outerjoin(Network, Discussion.network_id == Network.id)
+            .where(visible_to(Discussion, viewer),
+                   (Discussion.twinning_id.is_(None) | visible_to(Twinning, viewer)),
+                   (Discussion.network_id.is_(None) | visible_to(Network, viewer))))
+
+
+# A twinning's general discussion is created empty with it: it joins the latest once
+# someone has answered its invitation, instead of filling the lists with empty threads.
+_ANSWERED_OR_OWN = ~(Discussion.is_general & (Discussion.reply_count == 0))
+
+
 def latest_discussions(limit: int, viewer) -> list[Discussion]:
     """The most recently active discussions, in spaces the viewer may see too."""
-    query = (
-        select(Discussion)
-        .outerjoin(Twinning, Discussion.twinning_id == Twinning.id)
-        .outerjoin(Network, Discussion.network_id == Network.id)
-        .where(
-            visible_to(Discussion, viewer),
-            (Discussion.twinning_id.is_(None) | visible_to(Twinning, viewer)),
-            (Discussion.network_id.is_(None) | visible_to(Network, viewer)),
-        )
-        .order_by(Discussion.last_activity_at.desc(), Discussion.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(query).unique())
+    query = _in_visible_spaces(select(Discussion), viewer).where(_ANSWERED_OR_OWN)
+    query = query.order_by(Discussion.last_activity_at.desc(), Discussion.id.desc())
+    return list(db.session.scalars(query.limit(limit)).unique())
+
+
+def latest_page(viewer, page: int = 1, *, space=None, unanswered: bool = False,
+                per_page: int = 20):
+    """/discussions/: the latest discussions of every space the viewer may see, newest
+    activity first; `space` keeps one twinning or network, `unanswered` those without a
+    reply yet (where a member can help first)."""
+    query = _in_visible_spaces(select(Discussion), viewer).where(_ANSWERED_OR_OWN)
+    if space is not None:
+        column = Discussion.twinning_id if isinstance(space, Twinning) else Discussion.network_id
+        query = query.where(column == space.id)
+    if unanswered:
+        query = query.where(Discussion.reply_count == 0)
+    query = query.order_by(Discussion.last_activity_at.desc(), Discussion.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def space_choices(viewer) -> list[tuple[str, str]]:
+    """Every twinning and network the viewer may see, as (space key, title) for a filter."""
+    twinnings = db.session.execute(select(Twinning.slug, Twinning.title)
+                                   .where(visible_to(Twinning, viewer))
+                                   .order_by(Twinning.title)).all()
+    networks = db.session.execute(select(Network.slug, Network.name)
+                                  .where(visible_to(Network, viewer))
+                                  .order_by(Network.name)).all()
+    return ([(f"twinning:{slug}", title) for slug, title in twinnings]
+            + [(f"network:{slug}", name) for slug, name in networks])
+
+
+def news_since(member: User, since) -> list[tuple[Twinning, int]]:
+    """The member's twinnings, each with how many of its discussions moved since `since`
+    (their previous visit), most active first: the home page of a member who returns."""
+    moved = select(Discussion.twinning_id, func.count().label("moved")).where(
+        Discussion.twinning_id.is_not(None), visible_to(Discussion, member), _ANSWERED_OR_OWN)
+    if since is not None:
+        moved = moved.where(Discussion.last_activity_at > since)
+    moved = moved.group_by(Discussion.twinning_id).subquery()
+    count = func.coalesce(moved.c.moved, 0)
+    rows = db.session.execute(
+        select(Twinning, count)
+        .join(TwinningParticipant, TwinningParticipant.twinning_id == Twinning.id)
+        .outerjoin(moved, moved.c.twinning_id == Twinning.id)
+        .where(TwinningParticipant.user_id == member.id, visible_to(Twinning, member))
+        .order_by(count.desc(), Twinning.title)).unique().all()
+    return [(twinning, n) for twinning, n in rows]
 
 
 def posts_page(discussion: Discussion, page: int, per_page: int = POSTS_PER_PAGE):

@@ -53,6 +53,19 @@ def _posting_limit():
 
 # --- the thread ------------------------------------------------------------------------------
 
+@bp.get("/discussions/")
+def index():
+    """The latest discussions of every space the viewer may see."""
+    space = _space_arg() if request.args.get("space") else None
+    unanswered = request.args.get("unanswered") == "1"
+    pagination = web.within_pages(services.latest_page(
+        current_user, web.page_arg(), space=space, unanswered=unanswered))
+    return render_template("discussions/index.html", pagination=pagination,
+                           spaces=services.space_choices(current_user),
+                           space=request.args.get("space") if space else None,
+                           unanswered=unanswered)
+
+
 @bp.get("/discussions/<int:discussion_id>")
 def show(discussion_id: int):
     discussion = _load_discussion(discussion_id)

@@ -16,7 +16,11 @@ bp = Blueprint("home", __name__)
 
 @bp.get("/")
 def index():
+    # A member who comes back starts with their twinnings and what moved since last time.
+    yours = (discussions.news_since(current_user, current_user.previous_login_at)
+             if current_user.is_authenticated else None)
     return render_template("home/home.html", latest_members=accounts.latest_members(8),
+                           your_twinnings=yours,
                            latest_discussions=discussions.latest_discussions(6, current_user),
                            latest_twinnings=twinnings.latest_twinnings(3, current_user),
                            latest_practices=practices.latest_practices(current_user, 4),

@@ -246,6 +246,13 @@ ROWS = [
 
     # --- discussions -------------------------------------------------------------------------
     Row("discussions.show", "GET", discussion, PUBLIC),
+    Row("discussions.index", "GET", none, PUBLIC),
+    Row("discussions.index", "GET", lambda w: {"space": f"twinning:{w.slugs['twinning']}",
+                                                "unanswered": "1"}, PUBLIC, case="filtered"),
+    Row("discussions.index", "GET", lambda w: {"space": "nonsense"}, everyone(400),
+        case="bad space"),
+    Row("discussions.index", "GET", lambda w: {"page": "999"}, everyone(404),
+        case="past the end"),
     Row("discussions.create", "GET", lambda w: {"space": f"twinning:{w.slugs['twinning']}"},
         confirmed()),
     Row("discussions.create", "POST", lambda w: {"space": f"twinning:{w.slugs['twinning']}"},
