@@ -8,7 +8,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 ROOT = Path(__file__).resolve().parent.parent
-SEARCH_BACKENDS = ("whoosh",)
+SEARCH_BACKENDS = ("whoosh", "postgres")
 
 
 class ConfigError(SystemExit):
@@ -189,6 +189,9 @@ def finalise(config, instance_path: str) -> None:
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     if config.get("FORUM_SEARCH_BACKEND") not in SEARCH_BACKENDS:
         raise ConfigError(f"FORUM_SEARCH_BACKEND must be one of {', '.join(SEARCH_BACKENDS)}.")
+    if config["FORUM_SEARCH_BACKEND"] == "postgres" and \
+            not config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        raise ConfigError("FORUM_SEARCH_BACKEND=postgres needs DATABASE_URL on PostgreSQL.")
     if config.get("BABEL_DEFAULT_LOCALE") not in config["FORUM_LANGUAGES"]:
         raise ConfigError("FORUM_DEFAULT_LOCALE must be 'it' or 'en'.")
     config.setdefault("FORUM_UPLOAD_DIR", None)

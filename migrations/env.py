@@ -67,6 +67,15 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Autogenerate leaves PostgreSQL's search tables alone: they are not models
+    (forum/search/pg_schema.py) and their migration creates them on PostgreSQL only."""
+    from forum.search.pg_schema import metadata as search_metadata
+
+    table = obj if type_ == "table" else getattr(obj, "table", None)
+    return getattr(table, "name", None) not in search_metadata.tables
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -88,6 +97,9 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+
+    if conf_args.get("include_object") is None:
+        conf_args["include_object"] = include_object
 
     connectable = get_engine()
 

@@ -14,8 +14,10 @@ from sqlalchemy import make_url
 from forum import create_app
 from forum.extensions import db as _db
 from forum.extensions import limiter
+from forum.search import pg_schema
 
-pytest_plugins = ["tests.helpers", "tests.querycount", "tests.browser.plugin"]
+pytest_plugins = ["tests.helpers", "tests.querycount", "tests.browser.plugin",
+                  "tests.search_support"]
 
 # A light hypothesis profile on CI keeps the whole suite within its time budget.
 settings.register_profile("ci", max_examples=25, deadline=None)
@@ -65,13 +67,41 @@ def fresh_database_url(request, tmp_path, worker_id):
     return f"sqlite:///{tmp_path / 'fresh.db'}"
 
 
+def search_backends(config) -> list[str]:
+    """The search back-ends the suite runs on: PostgreSQL's own on `--db=postgresql`."""
+    return ["whoosh", "postgres"] if config.getoption("--db") == "postgresql" else ["whoosh"]
+
+
+def pytest_generate_tests(metafunc):
+    # The search tests (through `search_index`) run once per back-end of this database.
+    if "search_backend" in metafunc.fixturenames:
+        metafunc.parametrize("search_backend", search_backends(metafunc.config), indirect=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    """`@pytest.mark.postgresql` tests are about PostgreSQL itself: not collected on SQLite."""
+    if config.getoption("--db") == "postgresql":
+        return
+    keep = [item for item in items if item.get_closest_marker("postgresql") is None]
+    if len(keep) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+        items[:] = keep
+
+
+@pytest.fixture
+def search_backend(request):
+    return request.param
+
+
 @pytest.fixture(scope="session")
-def test_config(database_url, tmp_path_factory):
+def test_config(request, database_url, tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
         "FORUM_UPLOAD_DIR": str(instance / "uploads"),
         "FORUM_SEARCH_INDEX_DIR": str(instance / "index"),
+        # The PostgreSQL run indexes everything in PostgreSQL, as a site on it would.
+        "FORUM_SEARCH_BACKEND": search_backends(request.config)[-1],
     }
 
 
@@ -99,6 +129,8 @@ def _app(test_config):
     with app.app_context():
         _db.session.configure(join_transaction_mode="create_savepoint")
         _db.create_all()
+        with _db.engine.begin() as connection:
+            pg_schema.create(connection)  # PostgreSQL only: the full-text search tables
     yield app
     with app.app_context():
         _db.session.remove()

@@ -8,18 +8,34 @@ from forum.search import indexer
 
 
 @pytest.fixture
-def search_index(app, tmp_path):
-    """A fresh, empty index in this test's own folder (the session's folder is shared)."""
-    previous = app.config["FORUM_SEARCH_INDEX_DIR"]
+def whoosh_index(app, tmp_path):
+    """A fresh, empty Whoosh index in this test's own folder (the session's folder is shared),
+    for the tests of what only Whoosh has: its folder, lock, searchers and estimates."""
+    previous = app.config["FORUM_SEARCH_INDEX_DIR"], app.config["FORUM_SEARCH_BACKEND"]
     root = tmp_path / "index"
-    app.config["FORUM_SEARCH_INDEX_DIR"] = str(root)
+    app.config.update(FORUM_SEARCH_INDEX_DIR=str(root), FORUM_SEARCH_BACKEND="whoosh")
     store = indexer.IndexStore(root)
     name, _ix = store.create_generation()
     store.point_to(name)
     try:
         yield store
     finally:
-        app.config["FORUM_SEARCH_INDEX_DIR"] = previous
+        app.config["FORUM_SEARCH_INDEX_DIR"], app.config["FORUM_SEARCH_BACKEND"] = previous
+
+
+@pytest.fixture
+def search_index(request, app, tmp_path, search_backend):
+    """An empty search on each back-end of this run (conftest's `search_backend`): a Whoosh
+    folder of this test's own, or PostgreSQL's tables (emptied by the test's rollback)."""
+    if search_backend == "whoosh":
+        yield request.getfixturevalue("whoosh_index")
+        return
+    previous = app.config["FORUM_SEARCH_BACKEND"]
+    app.config["FORUM_SEARCH_BACKEND"] = "postgres"
+    try:
+        yield None
+    finally:
+        app.config["FORUM_SEARCH_BACKEND"] = previous
 
 
 @dataclass
@@ -77,3 +93,13 @@ def find(app, q, user=None, **filters):
         page = services.search(user or AnonymousUserMixin(),
                                services.SearchRequest(q=q, **filters))
         return [(item.doc_type, item.row.id) for item in page.items]
+
+
+@pytest.fixture
+def default_search_index(request, app):
+    """An empty search on the run's own back-end only (Whoosh on SQLite, PostgreSQL's tables
+    on PostgreSQL), for tests of other packages that search once."""
+    if app.config["FORUM_SEARCH_BACKEND"] == "whoosh":
+        yield request.getfixturevalue("whoosh_index")
+    else:
+        yield None

@@ -1,7 +1,7 @@
 """The search seam: everything outside forum/search talks to `SearchBackend` only.
 
-`get_backend()` picks the implementation named by FORUM_SEARCH_BACKEND; today that is
-"whoosh". A PostgreSQL full-text back-end would implement the same five methods.
+`get_backend()` picks the implementation named by FORUM_SEARCH_BACKEND: "whoosh" (below,
+the embedded default) or "postgres" (forum/search/pg.py, for several workers or machines).
 """
 import logging
 import re
@@ -22,6 +22,7 @@ from forum.core import visibility
 from forum.search import indexer
 from forum.search.analysis import fold
 from forum.search.indexer import SearchUnavailable
+from forum.search.query import QueryError
 from forum.search.schema import PARSED_FIELDS, unpack_facets
 
 log = logging.getLogger("forum.search")
@@ -48,10 +49,6 @@ SAMPLE_SECONDS = 0.02      # what the sample should cost at the rate the countin
 FEW_RESULTS = 3            # below this many results, "did you mean" is offered
 READ_ATTEMPTS = 3
 SORTS = ("relevance", "date")
-
-
-class QueryError(ValueError):
-    """A query with nothing searchable in it."""
 
 
 @dataclass
@@ -96,6 +93,15 @@ class SearchBackend:
         raise NotImplementedError
 
     def apply(self, keys: set[tuple[str, int]]) -> bool:
+        """After a commit: index these documents; on failure keep them as pending work."""
+        raise NotImplementedError
+
+    def write(self, keys: set[tuple[str, int]]) -> None:
+        """Index these documents (and pending work) now; raises on failure."""
+        raise NotImplementedError
+
+    def sync(self) -> int:
+        """Apply all pending work; returns how much is left."""
         raise NotImplementedError
 
     def rebuild(self, progress=None) -> int:
@@ -114,6 +120,8 @@ BACKENDS: dict[str, type[SearchBackend]] = {}
 
 def get_backend() -> SearchBackend:
     name = current_app.config.get("FORUM_SEARCH_BACKEND", "whoosh")
+    if name == "postgres" and name not in BACKENDS:
+        from forum.search import pg  # noqa: F401 - registers itself
     try:
         return BACKENDS[name]()
     except KeyError:
@@ -392,6 +400,12 @@ class WhooshBackend(SearchBackend):
 
     def apply(self, keys):
         return indexer.apply(keys)
+
+    def write(self, keys):
+        indexer.write_now(keys)
+
+    def sync(self) -> int:
+        return indexer.drain_pending()
 
     def rebuild(self, progress=None) -> int:
         from forum.search.rebuild import rebuild

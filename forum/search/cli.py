@@ -3,6 +3,7 @@ import logging
 import time
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from forum.search import indexer, services
@@ -21,6 +22,9 @@ def reindex() -> None:
         total = total_rows(session)
     with click.progressbar(length=total, label="Indexing", show_pos=True) as bar:
         written = services.reindex(progress=bar.update)
+    if current_app.config["FORUM_SEARCH_BACKEND"] == "postgres":
+        click.echo(f"Indexed {written} documents into PostgreSQL's search tables.")
+        return
     store = indexer.store()
     click.echo(f"Indexed {written} documents into {store.root / store.current_name()}.")
 

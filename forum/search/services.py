@@ -98,7 +98,7 @@ def reindex(progress=None) -> int:
 def sync() -> int:
     """Apply the pending work: content committed but not indexed yet (a worker killed just
     after its commit, an index that was locked or down). Returns how much is left."""
-    return indexer.drain_pending()
+    return get_backend().sync()
 
 
 @dataclass
@@ -150,6 +150,6 @@ def check(fix: bool = False) -> CheckReport:
     if fix and not report.clean:
         keys = {(k.split(":")[0], int(k.split(":")[1]))
                 for k in report.missing + report.extra + report.stale}
-        indexer.write_now(keys)
-        indexer.drain_pending()
+        backend.write(keys)
+        backend.sync()
     return report

@@ -14,7 +14,7 @@ from tests import search_support
 from tests.functional.calls.calls_data import make_call, rome_wall
 from tests.helpers import link_in, page, submit, text_of
 
-search_index = search_support.search_index
+search_index = search_support.default_search_index
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

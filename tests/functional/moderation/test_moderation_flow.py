@@ -12,7 +12,7 @@ from tests.functional.moderation.moderation_support import (
 )
 from tests.helpers import page, submit, text_of
 
-search_index = search_support.search_index
+search_index = search_support.default_search_index
 
 
 @pytest.fixture(autouse=True)

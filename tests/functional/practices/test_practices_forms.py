@@ -6,7 +6,7 @@ from forum.practices.models import Practice
 from tests import search_support
 from tests.helpers import csrf_from, page, submit, text_of
 
-search_index = search_support.search_index
+search_index = search_support.default_search_index
 
 GOOD = {
     "kind": "offer", "language": "it", "themes": ["governance"], "status": "open",

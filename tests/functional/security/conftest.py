@@ -6,7 +6,7 @@ from tests import search_support
 from tests.functional.security.world import ROLES, World, build_world, signed_in_client
 
 # A fresh index per test, so the search page answers from this test's world.
-search_index = search_support.search_index
+search_index = search_support.default_search_index
 
 
 @pytest.fixture

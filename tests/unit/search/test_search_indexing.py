@@ -96,10 +96,10 @@ def test_facet_counts_respect_visibility(app, search_index):
         assert {f.code: f.count for f in staff.facets["city"]} == {"bergamo": 3, "lecce": 3}
 
 
-def test_locked_index_records_pending_work_applied_by_the_next_write(app, search_index):
+def test_locked_index_records_pending_work_applied_by_the_next_write(app, whoosh_index):
     app.config.update(FORUM_SEARCH_WRITE_TIMEOUT=0.1, FORUM_SEARCH_WRITE_ATTEMPTS=1)
     try:
-        lock = indexer.IndexStore(search_index.root).open().lock("WRITELOCK")
+        lock = indexer.IndexStore(whoosh_index.root).open().lock("WRITELOCK")
         assert lock.acquire()
         try:
             with app.app_context():
@@ -143,11 +143,11 @@ def test_check_reports_and_fixes_differences(app, search_index):
     assert find(app, "quinte")
 
 
-def test_missing_index_is_reported_and_reindex_repairs_it(app, search_index, client):
+def test_missing_index_is_reported_and_reindex_repairs_it(app, whoosh_index, client):
     content = make_content(app)
     import shutil
 
-    shutil.rmtree(search_index.root)
+    shutil.rmtree(whoosh_index.root)
     response = client.get("/search?q=gemellaggio&lang=en")
     assert response.status_code == 503
     assert "Search is temporarily unavailable" in response.get_data(as_text=True)

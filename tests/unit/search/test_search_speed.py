@@ -34,10 +34,10 @@ def search(app, q, user=None, **fields):
         return services.search(user or AnonymousUserMixin(), services.SearchRequest(q=q, **fields))
 
 
-def test_searcher_is_reused_until_a_commit_changes_the_index(app, search_index):
+def test_searcher_is_reused_until_a_commit_changes_the_index(app, whoosh_index):
     content = make_content(app)
     with app.test_request_context():
-        path = search_index.current_path()
+        path = whoosh_index.current_path()
         first = backend._cached_searcher(path)
         assert backend._cached_searcher(path) is first  # nothing changed: the same searcher
     assert find(app, "capibara") == []
@@ -48,7 +48,7 @@ def test_searcher_is_reused_until_a_commit_changes_the_index(app, search_index):
         assert backend._cached_searcher(path) is not first
 
 
-def test_past_the_exact_bound_totals_and_facets_are_estimated(app, search_index, monkeypatch):
+def test_past_the_exact_bound_totals_and_facets_are_estimated(app, whoosh_index, monkeypatch):
     content = make_content(app)
     add_replies(app, content.discussion_id, [f"Lanterna numero {i}" for i in range(40)])
     exact = search(app, "lanterna")
@@ -62,7 +62,7 @@ def test_past_the_exact_bound_totals_and_facets_are_estimated(app, search_index,
     assert len(estimated.items) == 20
 
 
-def test_results_page_says_about_when_the_total_is_estimated(client, app, search_index,
+def test_results_page_says_about_when_the_total_is_estimated(client, app, whoosh_index,
                                                             monkeypatch):
     content = make_content(app)
     add_replies(app, content.discussion_id, [f"Lanterna numero {i}" for i in range(30)])
@@ -80,7 +80,7 @@ def test_results_page_says_about_when_the_total_is_estimated(client, app, search
     monkeypatch.setattr(backend, "EXACT_COUNT", 1000)
     assert heading_and_note(client.get("/search?q=lanterna&lang=en")) == ("30 results", None)
 
-def test_prefix_takes_only_its_commonest_words(app, search_index, monkeypatch):
+def test_prefix_takes_only_its_commonest_words(app, whoosh_index, monkeypatch):
     content = make_content(app)
     common = add_replies(app, content.discussion_id,
                          ["Girasole nel campo", "Girasole al sole", "Girasoli in fila"])
@@ -135,7 +135,7 @@ def test_filters_keep_the_ranking_and_the_counts(app, search_index, params):
     assert got
 
 
-def test_a_searcher_does_not_copy_the_index_into_the_worker(app, search_index):
+def test_a_searcher_does_not_copy_the_index_into_the_worker(app, whoosh_index):
     # Whoosh 2.7.4 wraps each file of an mmapped segment in BytesIO, which copies it: every
     # worker held a private copy of the whole index (330 MB of 460 on the bench data).
     import tracemalloc
@@ -146,7 +146,7 @@ def test_a_searcher_does_not_copy_the_index_into_the_worker(app, search_index):
     add_replies(app, content.discussion_id,
                 [f"Bilancio partecipato {i} " + f"parola{i} " * 40 for i in range(300)])
     with app.test_request_context():
-        path = search_index.current_path()
+        path = whoosh_index.current_path()
         index_bytes = sum(f.stat().st_size for f in path.iterdir() if f.suffix == ".seg")
         backend._forget_searchers()
         tracemalloc.start()
