@@ -115,13 +115,13 @@ class SearchBackend:
         raise NotImplementedError
 
 
+# Filled by each back-end's module: Whoosh's below, PostgreSQL's in pg.py (imported by the
+# services and the hooks, the two callers of get_backend).
 BACKENDS: dict[str, type[SearchBackend]] = {}
 
 
 def get_backend() -> SearchBackend:
     name = current_app.config.get("FORUM_SEARCH_BACKEND", "whoosh")
-    if name == "postgres" and name not in BACKENDS:
-        from forum.search import pg  # noqa: F401 - registers itself
     try:
         return BACKENDS[name]()
     except KeyError:

@@ -15,7 +15,10 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
 from forum.core.db import is_savepoint_release
-from forum.search import registry
+from forum.search import (
+    pg,  # noqa: F401 - registers the postgres back-end
+    registry,
+)
 from forum.search.models import SearchPending
 
 log = logging.getLogger("forum.search")

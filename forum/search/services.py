@@ -8,7 +8,11 @@ from forum.core import visibility
 from forum.core.themes import THEMES
 from forum.extensions import db
 from forum.places.models import City
-from forum.search import indexer, registry
+from forum.search import (
+    indexer,
+    pg,  # noqa: F401 - registers the postgres back-end
+    registry,
+)
 from forum.search.backend import SearchRequest, SearchResult, get_backend
 from forum.search.indexer import SearchUnavailable
 
