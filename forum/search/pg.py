@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from forum.core import visibility
+from forum.core.searchable import Document
 from forum.extensions import db
 from forum.search import indexer, query, registry
 from forum.search.backend import (
@@ -427,7 +428,7 @@ def _clean(value: str | None) -> str:
     return (value or "").translate(_SENTINELS)
 
 
-def _row(doc_type: str, doc_id: int, doc: registry.Document) -> dict:
+def _row(doc_type: str, doc_id: int, doc: Document) -> dict:
     title, summary, body = _clean(doc.title), _clean(doc.summary), _clean(doc.body)
     words_text = "\n".join(p for p in ((title if doc.index_title else ""), summary, body) if p)
     return {
