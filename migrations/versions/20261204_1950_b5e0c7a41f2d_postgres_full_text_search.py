@@ -1,7 +1,7 @@
 """PostgreSQL full-text search: the search_documents and search_words tables (PostgreSQL only)
 
 Revision ID: b5e0c7a41f2d
-Revises: 3f8b6d2a9c47
+Revises: b7e2c41d9a03
 Create Date: 2026-12-04
 
 Only on PostgreSQL: SQLite has no tsvector, and there the Whoosh back-end keeps the index.
@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql
 
 
 revision = 'b5e0c7a41f2d'
-down_revision = '3f8b6d2a9c47'
+down_revision = 'b7e2c41d9a03'
 branch_labels = None
 depends_on = None
 
