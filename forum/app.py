@@ -138,10 +138,25 @@ def register_content() -> None:
 
 
 def register_jinja(app: Flask) -> None:
+    from forum.accounts import permissions as accounts
+    from forum.attachments import permissions as attachments
+    from forum.calls import permissions as calls
     from forum.core import i18n, templating
+    from forum.discussions import permissions as discussions
+    from forum.moderation import permissions as moderation
+    from forum.notifications import permissions as notifications
+    from forum.places import permissions as places
+    from forum.practices import permissions as practices
 
     i18n.register(app)
     templating.register(app)
+    # Templates ask the same predicates as the views, by one name: can.<package>.<rule>.
+    app.jinja_env.globals["can"] = {
+        "accounts": accounts.TEMPLATE_PREDICATES, "attachments": attachments.TEMPLATE_PREDICATES,
+        "calls": calls.TEMPLATE_PREDICATES, "discussions": discussions.TEMPLATE_PREDICATES,
+        "moderation": moderation.TEMPLATE_PREDICATES,
+        "notifications": notifications.TEMPLATE_PREDICATES, "places": places.TEMPLATE_PREDICATES,
+        "practices": practices.TEMPLATE_PREDICATES}
 
 
 def register_hooks(app: Flask) -> None:

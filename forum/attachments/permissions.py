@@ -17,3 +17,6 @@ def can_delete(user, attachment: Attachment) -> bool:
         return False
     return user.is_staff or (attachment.uploaded_by_id is not None
                              and attachment.uploaded_by_id == user.id)
+
+
+TEMPLATE_PREDICATES = {"delete": can_delete}

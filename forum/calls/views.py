@@ -23,7 +23,6 @@ from forum.calls.models import (
     CallFollow,
 )
 from forum.calls.permissions import (
-    TEMPLATE_PREDICATES,
     can_approve,
     can_edit,
     can_follow,
@@ -327,6 +326,6 @@ def _template_helpers(state):
     # see globals but not the context.
     state.app.jinja_env.globals.update(
         call_statuses=STATUSES, call_levels=LEVELS, call_applicants=APPLICANTS,
-        call_themes=THEMES, can_call=TEMPLATE_PREDICATES, call_time_left=time_left,
+        call_themes=THEMES, call_time_left=time_left,
         rome_time=rome_time, describe_call_search=services.describe_search,
         call_search_args=lambda search: services.search_filters(search).query_args())

@@ -131,8 +131,6 @@ def control_attributes(field, hint=None, extra=None) -> dict:
 
 
 def register(app) -> None:
-    from forum.accounts import permissions as account_permissions
-
     app.jinja_env.globals.update(
         url_for_language=url_for_language,
         page_addresses=page_addresses,
@@ -142,7 +140,6 @@ def register(app) -> None:
         main_nav=main_nav,
         language_names=LANGUAGE_NAMES,
         language_short=LANGUAGE_SHORT,
-        can=account_permissions.TEMPLATE_PREDICATES,
         # A global too, so macros imported without context can ask permission predicates.
         current_user=current_user,
     )

@@ -304,6 +304,6 @@ space_key = services.space_key
 def _register_template_helpers(state) -> None:
     state.app.jinja_env.globals.update(
         optional_url=optional_url, space_url=space_url, space_name=space_name,
-        space_key=space_key, discussion_can=permissions.TEMPLATE_PREDICATES,
+        space_key=space_key,
         quote_markdown=services.quote_of,
     )

@@ -362,5 +362,4 @@ def _register_template_helpers(state) -> None:
     state.app.jinja_env.globals.update(
         report_url=report_url, hidden_reason=hidden_reason,
         visibility_label=lambda state: STATES.get(state, state),
-        reason_label=lambda code: REASONS.get(code, code),
-        moderation_can=permissions.TEMPLATE_PREDICATES, open_reports=open_reports)
+        reason_label=lambda code: REASONS.get(code, code), open_reports=open_reports)

@@ -10,7 +10,6 @@ from forum.extensions import csrf, db, login_manager
 from forum.notifications import events, follows, inbox, mail, services
 from forum.notifications.forms import PreferencesForm
 from forum.notifications.permissions import (
-    TEMPLATE_PREDICATES,
     can_follow,
     can_manage_mail,
     can_stop_following,
@@ -70,7 +69,7 @@ def following():
 @bp.app_context_processor
 def _template_helpers():
     return {"follow_state": lambda item: follows.state_of(current_user, item),
-            "follow_kind": follows.kind_of, "notifications_can": TEMPLATE_PREDICATES}
+            "follow_kind": follows.kind_of}
 
 
 # --- notifications ---------------------------------------------------------------------------

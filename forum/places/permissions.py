@@ -1,7 +1,4 @@
-"""Who may curate cities, projects and networks: small pure predicates.
-
-Kept free of imports from other packages so the accounts package can offer them to templates.
-"""
+"""Who may curate cities, projects and networks: small pure predicates."""
 
 
 def can_curate(user) -> bool:
@@ -27,3 +24,6 @@ def curators_only(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+TEMPLATE_PREDICATES = {"curate": can_curate}

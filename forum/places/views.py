@@ -241,4 +241,4 @@ def remove_network_member(slug: str, member_id: int):
 
 @bp.app_context_processor
 def _template_helpers():
-    return {"can_curate": can_curate, "project_statuses": PROJECT_STATUSES}
+    return {"project_statuses": PROJECT_STATUSES}

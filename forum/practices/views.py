@@ -181,5 +181,5 @@ def matched(practice_id: int):
 def _template_helpers():
     return {"practice_kinds": KINDS, "practice_kind_descriptions": KIND_DESCRIPTIONS,
             "practice_statuses": STATUSES, "practice_languages": LANGUAGES,
-            "practice_themes": THEMES, "practice_can": permissions.TEMPLATE_PREDICATES,
+            "practice_themes": THEMES,
             "seek_kind": SEEK}

@@ -31,7 +31,7 @@ KNOWN_UPWARD = {
     ("accounts", "notifications"), ("accounts", "places"), ("calls", "notifications"),
     # Services telling notifications what happened (events.emit, follows), like calls above.
     ("discussions", "notifications"), ("twinnings", "notifications"),
-    ("calls", "practices"), ("core", "accounts"), ("discussions", "moderation"),
+    ("calls", "practices"), ("discussions", "moderation"),
     ("discussions", "twinnings"), ("engagement", "moderation"), ("moderation", "notifications"),
     ("places", "twinnings"), ("practices", "notifications"), ("practices", "search"),
     ("twinnings", "discussions"),
