@@ -15,12 +15,14 @@ from flask import current_app
 from markupsafe import Markup, escape
 from whoosh import collectors, highlight
 from whoosh import query as wq
+from whoosh.matching import WrappingMatcher
 from whoosh.qparser import AndGroup, MultifieldParser, plugins
 from whoosh.reading import ReaderClosed
 
 from forum.core import visibility
 from forum.search import indexer
 from forum.search.analysis import fold
+from forum.search.expansion import QueryWord
 from forum.search.indexer import SearchUnavailable
 from forum.search.query import QueryError
 from forum.search.schema import PARSED_FIELDS, unpack_facets
@@ -32,6 +34,10 @@ MAX_PREFIX_TERMS = 6       # a prefix matches at most this many of its commonest
 TITLE_PREFIX_TERMS = 2     # ...and, weighted as titles, this many of the titles' stems
 PREFIX_SCAN = 2000         # words of the prefix looked at to pick those
 MIN_PREFIX = 3
+# What being of the kind a query names ("gemellaggi") scores, before the type's weight: a
+# twinning *is* a "gemellaggio", as if its title said so, and one whose text also says it
+# ranks above one whose text does not.
+KIND_SCORE = 2.0
 # Counting. A query whose estimated size is at most FULL_SCAN_ESTIMATE is scored in one pass
 # over all its matches (exact total and facets) unless that passes EXACT_COUNT matches or
 # FULL_SCAN_SECONDS. Otherwise only the page is scored, and matches are counted one by one
@@ -47,6 +53,9 @@ SAMPLE_WINDOWS = 40
 SAMPLE_PER_WINDOW = 25     # at most; fewer when matches are slow to find (phrases)
 SAMPLE_SECONDS = 0.02      # what the sample should cost at the rate the counting went
 FEW_RESULTS = 3            # below this many results, "did you mean" is offered
+# Below this many documents with every word (a page), the documents with any of them are
+# shown instead, ranked by how many words and how well they match.
+RELAX_BELOW = 20
 READ_ATTEMPTS = 3
 SORTS = ("relevance", "date")
 
@@ -60,6 +69,11 @@ class SearchRequest:
     page: int = 1
     sort: str = "relevance"
     per_page: int = 20
+    # Filled above the back-end (forum/search/expansion.py). `words`: the query as words
+    # with their translations (None: parse `q` as the visitor wrote it); `type_weights`:
+    # what each type of content's score is multiplied by.
+    words: list[QueryWord] | None = None
+    type_weights: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -80,6 +94,9 @@ class SearchResult:
     # False: `total` and the facet counts are estimates (rounded), not counts.
     exact: bool = True
     suggestion: str | None = None
+    # True: too few documents had every word, so these are the documents with any of them
+    # (those with the most words first).
+    relaxed: bool = False
 
     @property
     def facets_partial(self) -> bool:
@@ -192,6 +209,107 @@ def _parser(schema):
     for plugin in (plugins.FieldsPlugin, plugins.RangePlugin, plugins.BoostPlugin):
         parser.remove_plugin_class(plugin)
     return parser
+
+
+def _language_parser(schema, language: str):
+    """A parser over one language's fields only: an alternative is a word of that language."""
+    fields = {name: boost for name, boost in PARSED_FIELDS.items()
+              if name.endswith(f"_{language}")}
+    parser = MultifieldParser(list(fields), schema, fieldboosts=fields, group=AndGroup)
+    for plugin in (plugins.FieldsPlugin, plugins.RangePlugin, plugins.BoostPlugin,
+                   plugins.WildcardPlugin, plugins.OperatorsPlugin):
+        parser.remove_plugin_class(plugin)
+    return parser
+
+
+def _scaled(q, factor: float):
+    """The query with every leaf's boost multiplied (Whoosh ignores a compound's own)."""
+    def scale(node):
+        if node.is_leaf() and hasattr(node, "boost"):
+            node = node.copy()
+            node.boost *= factor
+        return node
+    return q.accept(scale)
+
+
+def _words_query(schema, words: list[QueryWord], relaxed: bool):
+    """Each word OR its alternatives (weighted below it); all words, or any when relaxed.
+
+    A word that names a kind of content is also met by being of that kind: "gemellaggi"
+    finds the twinnings, whose text need not say the word.
+    """
+    everywhere = _parser(schema)
+    by_language = {}
+    groups = []
+    for word in words:
+        parts = [everywhere.parse(word.text)]
+        for alternative in word.alternatives:
+            parser = by_language.get(alternative.language)
+            if parser is None:
+                parser = by_language[alternative.language] = _language_parser(
+                    schema, alternative.language)
+            text = alternative.text.replace('"', " ")
+            parsed = parser.parse(f'"{text}"' if " " in text.strip() else text)
+            parts.append(_scaled(parsed, alternative.weight))
+        if word.kind:
+            parts.append(wq.ConstantScoreQuery(wq.Term("type", word.kind), KIND_SCORE))
+        group = wq.Or(parts).normalize()
+        if group is not wq.NullQuery:
+            groups.append(group)
+    if not groups:
+        return wq.NullQuery
+    return (wq.Or if relaxed else wq.And)(groups)
+
+
+class _TypeWeighted(wq.WrappingQuery):
+    """Multiplies each document's score by its type's weight (read from the facets column)."""
+
+    def __init__(self, child, weights: dict[str, float]):
+        super().__init__(child)
+        self.weights = weights
+
+    def _rewrap(self, child):
+        return self.__class__(child, self.weights)
+
+    def __eq__(self, other):
+        return (type(other) is type(self) and self.child == other.child
+                and self.weights == other.weights)
+
+    def __hash__(self):
+        return hash(self.child) ^ hash(tuple(sorted(self.weights.items())))
+
+    def matcher(self, searcher, context=None):
+        child = self.child.matcher(searcher, context)
+        reader = searcher.reader()
+        if not child.is_active() or not reader.has_column("facets"):
+            return child  # nothing matched, or an empty segment (no column to read)
+        return _TypeWeightMatcher(child, reader.column_reader("facets"), self.weights)
+
+
+class _TypeWeightMatcher(WrappingMatcher):
+    """The child's score times its document's type weight. Whoosh skips blocks whose best
+    score cannot reach the page: the wrapper's `boost` is the highest weight, so the bounds
+    it reports (max_quality, block_quality, skip_to_quality) stay upper bounds."""
+
+    def __init__(self, child, column, weights: dict[str, float]):
+        self._column = column
+        self._weights = {k.encode(): v for k, v in weights.items()}
+        super().__init__(child, boost=max(max(weights.values(), default=1.0), 1.0))
+
+    def _replacement(self, newchild):
+        return self.__class__(newchild, self._column,
+                              {k.decode(): v for k, v in self._weights.items()})
+
+    def _factor(self) -> float:
+        doc_type = self._column[self.child.id()].split(b";", 1)[0]
+        return self._weights.get(doc_type, 1.0)
+
+    def score(self):
+        return self.child.score() * self._factor()
+
+    def replace(self, minquality=0):
+        child = self.child.replace(minquality / self.boost)
+        return self if child is self.child else self._replacement(child)
 
 
 def clean_query(text: str) -> str:
@@ -432,7 +550,13 @@ class WhooshBackend(SearchBackend):
         for _attempt in range(READ_ATTEMPTS):
             try:
                 searcher = _cached_searcher(self.store.current_path())
-                return self._search(searcher, text, request, user)
+                result = self._search(searcher, text, request, user)
+                if request.words and len(request.words) > 1 and result.total < RELAX_BELOW:
+                    wider = self._search(searcher, text, request, user, relaxed=True)
+                    if wider.total > result.total:
+                        wider.relaxed = True
+                        return wider
+                return result
             except (FileNotFoundError, OSError, ReaderClosed) as exc:
                 # Another process committed or swapped generations under us: reopen.
                 log.info("search retried after %s", exc)
@@ -440,9 +564,10 @@ class WhooshBackend(SearchBackend):
         raise SearchUnavailable("busy: the index kept changing while it was read")
 
     @staticmethod
-    def _query(searcher, text: str, request: SearchRequest):
+    def _query(searcher, text: str, request: SearchRequest, words=None, relaxed=False):
         try:
-            q = _parser(searcher.schema).parse(text)
+            q = _words_query(searcher.schema, words, relaxed) if words \
+                else _parser(searcher.schema).parse(text)
         except (IndexError, AssertionError) as exc:
             # Whoosh's parser fails this way on operators with nothing to apply to
             # ("NOT NOT NOT", "NOT OR x"; AssertionError becomes IndexError under -O):
@@ -451,10 +576,11 @@ class WhooshBackend(SearchBackend):
         q = _cap_prefixes(q, searcher.reader()).normalize()
         if q is wq.NullQuery or not list(q.leaves()):
             raise QueryError(text)
-        return _restrict(q, request)
+        q = _restrict(q, request)
+        return _TypeWeighted(q, request.type_weights) if request.type_weights else q
 
-    def _search(self, searcher, text, request, user) -> SearchResult:
-        q = self._query(searcher, text, request)
+    def _search(self, searcher, text, request, user, relaxed=False) -> SearchResult:
+        q = self._query(searcher, text, request, request.words, relaxed)
         hidden = _hidden_docs(searcher, user)
         options = {"mask": hidden} if hidden else {}
         if request.sort == "date":

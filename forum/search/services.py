@@ -1,5 +1,5 @@
 """Search for the views and the CLI: results checked once more against the database."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup
 from sqlalchemy import select
@@ -9,6 +9,7 @@ from forum.core.themes import THEMES
 from forum.extensions import db
 from forum.places.models import City
 from forum.search import (
+    expansion,
     indexer,
     pg,  # noqa: F401 - registers the postgres back-end
     registry,
@@ -42,14 +43,23 @@ class SearchPage:
     result: SearchResult
     items: list[ResultItem]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    # The translations and synonyms searched besides the visitor's words.
+    also_searched: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return self.result.total
 
 
-def search(user, request: SearchRequest) -> SearchPage:
-    """One page of results this user may see. Raises QueryError or SearchUnavailable."""
+def search(user, request: SearchRequest, exact: bool = False) -> SearchPage:
+    """One page of results this user may see. Raises QueryError or SearchUnavailable.
+
+    Unless `exact`, the query's words are expanded first with their translations and
+    synonyms from the lexicon (forum/search/expansion.py), and every search weighs types of
+    content by their prior; the back-end only receives the expanded words.
+    """
+    words = None if exact else expansion.expand(request.q)
+    request = replace(request, words=words, type_weights=expansion.type_weights(words))
     result = get_backend().search(request, user)
     rows = _load(result.hits)
     items = []
@@ -62,7 +72,7 @@ def search(user, request: SearchRequest) -> SearchPage:
         items.append(ResultItem(hit.doc_type, search_type.label, search_type.url(row),
                                 hit.title, hit.fragment, row,
                                 hit.visibility != visibility.PUBLISHED))
-    return SearchPage(result, items, _facet_values(result))
+    return SearchPage(result, items, _facet_values(result), expansion.also_searched(words))
 
 
 def _load(hits) -> dict[tuple[str, int], object]:

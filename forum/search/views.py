@@ -38,9 +38,18 @@ def _arguments() -> services.SearchRequest:
                                   page=int(page), sort=sort, per_page=PER_PAGE)
 
 
+def _exact() -> bool:
+    """?exact=1: the visitor's words only, without translations."""
+    value = request.args.get("exact", "")
+    if value not in ("", "0", "1"):
+        abort(400)
+    return value == "1"
+
+
 def _link(params: services.SearchRequest, **changes) -> str:
     values = {"q": params.q, "type": params.type, "city": params.city, "theme": params.theme,
-              "sort": params.sort if params.sort != "relevance" else None, "page": None}
+              "sort": params.sort if params.sort != "relevance" else None, "page": None,
+              "exact": "1" if _exact() else None}
     values.update(changes)
     return url_for("search.results", **{k: v for k, v in values.items() if v})
 
@@ -48,12 +57,13 @@ def _link(params: services.SearchRequest, **changes) -> str:
 @bp.get("/search")
 def results():
     params = _arguments()
+    exact = _exact()
     context = {"params": params, "link": _link, "themes": THEMES, "sorts": SORTS,
-               "states": STATES}
+               "states": STATES, "exact": exact}
     if not params.q.strip():
         return render_template("search/results.html", **context)
     try:
-        found = services.search(current_user, params)
+        found = services.search(current_user, params, exact=exact)
     except SearchUnavailable as exc:
         log.warning("search unavailable: %s", exc.reason)
         return (render_template("search/results.html", unavailable=True, **context), 503,

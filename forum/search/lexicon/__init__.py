@@ -20,7 +20,6 @@ English one that stems alike. A concept's phrases are matched before its words
 (*comunità* and *comune* both stem to `comun`), that stem is looked up by the exact word
 instead, so each word keeps its own concept.
 """
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -285,5 +284,3 @@ def get() -> Lexicon:
     domain = domain_concepts()
     return Lexicon(domain + _freedict_concepts(Lexicon(domain, weak)), weak)
 
-
-QUERY_SYNTAX = re.compile(r'["*?()\[\]{}:^~+]|(?:^|\s)-|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b')
