@@ -5,7 +5,7 @@ from babel.dates import format_timedelta
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import AnonymousUserMixin, current_user, login_required
 from flask_wtf import FlaskForm
 
 from forum.attachments import services as attachments
@@ -30,7 +30,7 @@ from forum.calls.permissions import (
     can_publish,
     can_save_search,
 )
-from forum.core import web
+from forum.core import atom, web
 from forum.core.db import utcnow
 from forum.core.errors import BadFilter
 from forum.core.forms import initial_data
@@ -208,14 +208,15 @@ def call_calendar(call_id: int):
 
 @bp.get("/feeds/calls.atom")
 def feed():
-    calls = services.newly_published(current_user)
+    # As a visitor sees them whoever asks: a feed is public, and readers share it.
+    calls = services.newly_published(AnonymousUserMixin())
     entries = [(call, site_url(".show", call_id=call.id), _feed_line(call))
                for call in calls]
-    body = feeds.atom(title=_("Gemellaggi: new calls for funding"),
-                      feed_url=site_url(".feed"),
-                      site_url=site_url(".index"), author="Gemellaggi",
-                      entries=entries, fallback_updated=utcnow())
-    return Response(body, mimetype="application/atom+xml")
+    language, self_url, translations = atom.in_languages("calls.feed")
+    return atom.response(feeds.feed_of(
+        title=_("Gemellaggi: new calls for funding"), self_url=self_url,
+        page_url=site_url(".index"), language=language, translations=translations,
+        entries=entries, fallback_updated=atom.EMPTY_FEED_UPDATED))
 
 
 def _feed_line(call: Call) -> str:

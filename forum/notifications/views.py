@@ -4,10 +4,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from forum.core import web
+from forum.core import atom, web
 from forum.core.security import safe_next
 from forum.extensions import csrf, db, login_manager
-from forum.notifications import events, follows, inbox, mail, services
+from forum.notifications import events, feeds, follows, inbox, mail, services
 from forum.notifications.forms import PreferencesForm
 from forum.notifications.permissions import (
     can_follow,
@@ -166,3 +166,27 @@ def retry(message_id: int):
     flash(_("The message to %(recipient)s is back in the queue: the next round of the sender "
             "tries it again.", recipient=message.recipient), "success")
     return redirect(url_for(".parked"))
+
+
+# --- Atom feeds (the calls feed is the calls package's) --------------------------------------
+
+@bp.get("/feeds/discussions.atom")
+def discussions_feed():
+    return atom.response(feeds.discussions_feed())
+
+
+@bp.get("/feeds/practices.atom")
+def practices_feed():
+    return atom.response(feeds.practices_feed())
+
+
+@bp.get("/twinnings/<slug>/feed.atom")
+def twinning_feed(slug: str):
+    twinning = feeds.visible_twinning(slug) or abort(404)
+    return atom.response(feeds.twinning_feed(twinning))
+
+
+@bp.get("/networks/<slug>/feed.atom")
+def network_feed(slug: str):
+    network = feeds.visible_network(slug) or abort(404)
+    return atom.response(feeds.network_feed(network))

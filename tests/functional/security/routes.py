@@ -572,3 +572,15 @@ ROWS += [
     Row("notifications.retry", "POST", lambda w: {"message_id": 999999},
         expect(LOGIN, 403, 403, 403, 403, 404), case="not parked"),
 ]
+
+ROWS += [
+    # --- Atom feeds (issue 11): public, the same for everyone ----------------------------------
+    Row("notifications.discussions_feed", "GET", none, PUBLIC),
+    Row("notifications.practices_feed", "GET", none, PUBLIC),
+    Row("notifications.twinning_feed", "GET", twinning, PUBLIC),
+    Row("notifications.network_feed", "GET", network, PUBLIC),
+    Row("notifications.twinning_feed", "GET", lambda w: {"slug": "no-such-twinning"},
+        everyone(404), case="unknown"),
+    Row("notifications.network_feed", "GET", lambda w: {"slug": "no-such-network"},
+        everyone(404), case="unknown"),
+]

@@ -59,9 +59,13 @@ def test_every_mail_triggered_with_a_forged_host_links_only_to_the_site(app, wor
         assert not foreign_urls(app, body), f"mail {subject!r} to {recipient}: {body}"
 
 
-@pytest.mark.parametrize("path", ["/calls.ics", "/feeds/calls.atom", "/calls/{call}.ics"])
+@pytest.mark.parametrize("path", ["/calls.ics", "/feeds/calls.atom", "/calls/{call}.ics",
+                                  "/feeds/discussions.atom", "/feeds/practices.atom",
+                                  "/twinnings/{twinning}/feed.atom",
+                                  "/networks/{network}/feed.atom"])
 def test_feeds_and_calendars_ignore_a_forged_host(app, world, path):
-    response = app.test_client().get(path.format(call=world.ids["call"]), environ_overrides=EVIL)
+    response = app.test_client().get(path.format(call=world.ids["call"], **world.slugs),
+                                     environ_overrides=EVIL)
     assert response.status_code == 200
     text = response.get_data(as_text=True)
     assert site_links(app, text.replace("\r\n ", ""))
