@@ -186,8 +186,26 @@ def register_hooks(app: Flask) -> None:
     from forum.notifications.hooks import install as install_notification_hooks
 
     install_notification_hooks()
+    _connect_badge_notices()
     # After the search hooks: the version moves once the index has the change too.
     caching.register(app)
+
+
+def _connect_badge_notices() -> None:
+    """Engagement's badges reach members as notifications: the two packages sit side by side
+    in the layers, so the app joins them."""
+    from sqlalchemy import select
+
+    from forum.engagement.hooks import ON_BADGE
+    from forum.engagement.models import BadgeAward
+    from forum.engagement.rules import BADGES
+    from forum.notifications import badges
+
+    def held(user_id: int, code: str) -> bool:
+        return db.session.scalar(select(BadgeAward.id).where(
+            BadgeAward.user_id == user_id, BadgeAward.badge == code)) is not None
+
+    badges.connect(ON_BADGE, {code: badge.name for code, badge in BADGES.items()}, held)
 
 
 def register_cli(app: Flask) -> None:

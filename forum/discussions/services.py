@@ -170,12 +170,23 @@ def edit_post(editor: User, post: Post, body: str, title: str | None = None, fil
     attachments.store(editor, "post", post.id, checked)
     if _by_staff_on_other(editor, post):
         audit.record_for(editor, "edit", post, reason=reason)
+        _tell_author(editor, post, "edited", reason)
     return post
 
 
 def _by_staff_on_other(actor: User, post: Post) -> bool:
     # Staff changing someone else's post is a staff action: it goes in the moderation log.
     return bool(actor is not None and actor.is_staff and actor.id != post.author_id)
+
+
+def _tell_author(actor: User, post: Post, action: str, reason: str | None) -> None:
+    """Staff acted on someone else's post, from the discussion page or the moderation queue:
+    the author is told, with the reason, in their language (forum.notifications)."""
+    if post.author is None:
+        return
+    events.emit("moderation.acted", actor, post, author=post.author,
+                title=post.discussion.title, link=post_location(post),
+                detail=f"{action}:{reason or ''}")
 
 
 def delete_post(actor: User, post: Post, reason: str | None = None) -> None:
@@ -188,6 +199,7 @@ def delete_post(actor: User, post: Post, reason: str | None = None) -> None:
     refresh_counts(post.discussion)
     if _by_staff_on_other(actor, post):
         audit.record_for(actor, "delete", post, reason=reason)
+        _tell_author(actor, post, "deleted", reason)
 
 
 def restore_post(actor: User, post: Post, reason: str | None = None) -> None:
@@ -196,6 +208,8 @@ def restore_post(actor: User, post: Post, reason: str | None = None) -> None:
     db.session.flush()
     refresh_counts(post.discussion)
     audit.record_for(actor, "restore", post, reason=reason)
+    if _by_staff_on_other(actor, post):
+        _tell_author(actor, post, "restored", reason)
 
 
 def set_pinned(actor: User, discussion: Discussion, pinned: bool,

@@ -136,9 +136,11 @@ def restore(actor: User, kind_name: str, item, reason: str | None = None) -> Non
     if not kind.has_visibility or item.visibility == PUBLISHED:
         raise ServiceError(_("This content is already public."))
     was_held = item.visibility == PENDING and item.visibility_reason != AUTO_REASON
+    told = False
     if isinstance(item, Post) and item.visibility == DELETED:
-        # The discussions package keeps its own rule (and log line) for deleted posts.
+        # The discussions package keeps its own rule, log line and notice for deleted posts.
         discussions.restore_post(actor, item, reason=reason)
+        told = True
     else:
         _set_visibility(kind, item, PUBLISHED, None)
         audit.record_for(actor, "restore", item, reason=reason)
@@ -148,7 +150,7 @@ def restore(actor: User, kind_name: str, item, reason: str | None = None) -> Non
     if was_held:
         # Held for approval, it told nobody: now that it is public, it does.
         discussions.announce(item)
-    else:
+    elif not told:
         _tell_author(actor, kind, item, "restored", reason)
 
 
@@ -185,8 +187,8 @@ def edit_item(actor: User, kind_name: str, item, body: str, reason: str,
     post = _editable_post(kind_name, item)
     if post.number != 1:
         title = None
+    # The discussions service tells the author, as for an edit from the discussion page.
     discussions.edit_post(actor, post, body, title, reason=reason)
-    _tell_author(actor, registry.get("post"), post, "edited", reason)
     return post
 
 

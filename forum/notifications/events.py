@@ -125,7 +125,8 @@ def _suspension_message(n: Notification) -> str:
 def _moderation_message(n: Notification) -> str:
     actions = {"hidden": _("Your content “%(title)s” has been hidden by staff: %(reason)s"),
                "restored": _("Staff restored your content “%(title)s”: %(reason)s"),
-               "edited": _("Staff edited your content “%(title)s”: %(reason)s")}
+               "edited": _("Staff edited your content “%(title)s”: %(reason)s"),
+               "deleted": _("Staff deleted your content “%(title)s”: %(reason)s")}
     action, _sep, reason = (n.detail or "").partition(":")
     template = actions.get(action, actions["edited"])
     return template % {"title": n.title, "reason": reason or "—"}

@@ -8,6 +8,7 @@ from forum.accounts.models import User
 from forum.core.db import utcnow
 from forum.discussions import services as discussions
 from forum.discussions.models import Discussion
+from forum.engagement.models import BadgeAward
 from forum.extensions import db
 from forum.twinnings.models import Twinning
 
@@ -24,9 +25,13 @@ class Scene:
             twinning = Twinning(slug="bg-le", title="Governance BG-LE")
             db.session.add(twinning)
             db.session.flush()
-            # Established members: the first-day limits are not what these tests are about.
+            # Established members: the first-day limits are not what these tests are about,
+            # and they earned their first-contribution badge long ago (the notice of a badge
+            # earned is test_notifications_events.py's business, with members of its own).
             for member in (self.anna, self.bruno, self.carla):
                 db.session.get(User, member.id).joined_at = utcnow() - timedelta(days=60)
+                db.session.add(BadgeAward(user_id=member.id, badge="first-contribution",
+                                          awarded_at=utcnow() - timedelta(days=59)))
             anna = db.session.get(User, self.anna.id)
             discussion = discussions.start_discussion(anna, twinning, "Come partire",
                                                       "Primo passo")

@@ -208,4 +208,10 @@ def test_the_parked_mail_page_does_not_grow_with_its_rows(
     with count_queries() as many:
         response = client.get("/admin/mail")
     assert text_of(response).count("@example.invalid") >= 22
-    assert len(many) == len(few)
+
+    # The staff menu's count of open reports is cached under the content version, which
+    # other test processes move too: it is the menu's cost, not this page's.
+    def page_queries(statements):
+        return [s for s in statements if "FROM reports" not in s]
+
+    assert len(page_queries(many)) == len(page_queries(few))
