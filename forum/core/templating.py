@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
-from flask import current_app, request, url_for
+from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -31,8 +31,7 @@ class NavItem:
         return None
 
 
-# The main navigation, in order. A package adds its entry here; an entry whose endpoint is
-# not registered (yet) is simply not shown.
+# The main navigation, in order. A package adds its entry here.
 MAIN_NAV: list[NavItem] = [
     NavItem("home.index", _l("Home")),
     NavItem("twinnings.index", _l("Twinnings"), ("twinnings.",)),
@@ -51,18 +50,12 @@ LANGUAGE_NAMES = {"it": "Italiano", "en": "English"}
 LANGUAGE_SHORT = {"it": "ITA", "en": "ENG"}
 
 
-def url_exists(endpoint: str) -> bool:
-    """Whether the app has this endpoint, so a link to a package not yet present can be skipped."""
-    return endpoint in current_app.view_functions
-
-
 def main_nav() -> list[dict]:
-    """The navigation entries that exist in this app, each with its aria-current value."""
+    """The navigation entries, each with its aria-current value."""
     current = request.endpoint if request else None
     return [
         {"url": url_for(item.endpoint), "label": item.label, "current": item.matches(current)}
         for item in MAIN_NAV
-        if url_exists(item.endpoint)
     ]
 
 
@@ -134,7 +127,6 @@ def register(app) -> None:
     app.jinja_env.globals.update(
         url_for_language=url_for_language,
         page_addresses=page_addresses,
-        url_exists=url_exists,
         control_attributes=control_attributes,
         described_by=described_by,
         main_nav=main_nav,

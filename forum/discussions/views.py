@@ -12,7 +12,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from forum.accounts.permissions import can_post
 from forum.attachments import services as attachments
@@ -279,18 +278,10 @@ def _quoted_post(discussion: Discussion, raw_id: str) -> Post:
 
 # --- template helpers ------------------------------------------------------------------------
 
-def optional_url(endpoint: str, **values) -> str | None:
-    """A URL for an endpoint another package may not have registered yet."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
-
-
 def space_url(space) -> str | None:
     if space is None:
         return None
-    return optional_url(SPACE_ENDPOINTS[services.space_kind(space)], slug=space.slug)
+    return url_for(SPACE_ENDPOINTS[services.space_kind(space)], slug=space.slug)
 
 
 def space_name(space) -> str:
@@ -303,7 +294,7 @@ space_key = services.space_key
 @bp.record_once
 def _register_template_helpers(state) -> None:
     state.app.jinja_env.globals.update(
-        optional_url=optional_url, space_url=space_url, space_name=space_name,
+        space_url=space_url, space_name=space_name,
         space_key=space_key,
         quote_markdown=services.quote_of,
     )
