@@ -1,6 +1,6 @@
 """Mail workers as real processes (`flask --app forum …`) on one real database (SQLite file or
 PostgreSQL) and one real SMTP server (aiosmtpd on 127.0.0.1): two `outbox send --loop`
-workers, two digest runs at the same moment."""
+workers, a worker killed mid-batch, two digest runs at the same moment."""
 import asyncio
 import email
 import email.policy
@@ -125,6 +125,67 @@ def test_two_workers_deliver_every_message_once(shared_site, tmp_path, request):
     with app.app_context():
         assert db.session.scalar(select(func.count(OutboxMessage.id)).where(
             OutboxMessage.sent_at.is_(None))) == 0
+
+
+class HoldAt:
+    """Keeps each Message-ID received; the `hold`th message is held before its DATA (at
+    RCPT TO), so a worker killed then has sent nothing of it."""
+
+    def __init__(self, hold: int):
+        self.message_ids: list[str] = []
+        self.hold, self.rcpts = hold, 0
+        self.holding = threading.Event()
+        self.release = threading.Event()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.rcpts += 1
+        if self.rcpts == self.hold:
+            self.holding.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
+            return "451 try again"  # this connection's worker is gone by now
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.message_ids.append(message["Message-ID"])
+        return "250 OK"
+
+
+def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(shared_site,
+                                                                        tmp_path):
+    app, database_url = shared_site
+    total = 30
+    with app.app_context():
+        expected = {queue_mail(f"membro{i}@example.org", f"Messaggio {i}", "Testo.").id
+                    for i in range(total)}
+        db.session.commit()
+    server = HoldAt(hold=11)
+    port = free_port()
+    controller = Controller(server, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        first = flask(database_url, tmp_path, port, "outbox", "send", "--loop", "--interval", "1")
+        assert server.holding.wait(120), first.stderr.read()[-2000:] if first.poll() else ""
+        first.kill()  # SIGKILL in the middle of the 11th message: no clean-up of any kind
+        first.communicate(timeout=30)
+        server.release.set()
+        assert len(server.message_ids) == 10
+        second = flask(database_url, tmp_path, port, "outbox", "send", "--loop",
+                       "--interval", "1")
+        deadline = time.monotonic() + 120
+        while len(server.message_ids) < total and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(2)  # a copy sent twice would arrive now
+        second.send_signal(signal.SIGINT)
+        second.communicate(timeout=60)
+    finally:
+        server.release.set()
+        controller.stop()
+    counts = Counter(server.message_ids)
+    assert max(counts.values()) == 1
+    assert {int(mid.split(".")[1]) for mid in counts} == expected
 
 
 def test_two_digest_runs_at_once_mail_each_event_once(shared_site, tmp_path):
