@@ -302,6 +302,11 @@ def refresh_match_terms() -> int:
     return changed
 
 
+def _words_of(practice: Practice) -> dict[str, str]:
+    return matching.surface_words(practice.title, practice.summary, practice.body,
+                                  practice.language)
+
+
 def suggestions_for(practice: Practice, limit: int = matching.SUGGESTIONS):
     """The practices that could answer this one, best first, each with its reasons.
 
@@ -317,10 +322,10 @@ def suggestions_for(practice: Practice, limit: int = matching.SUGGESTIONS):
     corpus = matching.Corpus([c for c in everyone if c.id != subject.id] + [subject])
     candidates = [c for c in everyone if c.kind in kinds and c.status in states]
     found = matching.rank(subject, candidates, corpus, limit)
-    matching.explain(found, matching.surface_words(practice.title, practice.summary,
-                                                   practice.body, practice.language))
     loaded = {p.id: p for p in db.session.scalars(
         _with_places(select(Practice).where(Practice.id.in_([s.id for s in found]))))}
+    matching.explain(found, _words_of(practice),
+                     {i: _words_of(p) for i, p in loaded.items()}, practice.language)
     for suggestion in found:
         suggestion.practice = loaded.get(suggestion.id)
     return [s for s in found if s.practice is not None]

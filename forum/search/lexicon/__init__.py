@@ -203,7 +203,8 @@ class Lexicon:
         found = []
         for stem, word in tokens:
             concept = self._single(stem, word, lang)
-            if concept is not None and concept.key != key:
+            # Only the site's own concepts: "social" of "social gaming" says nothing more.
+            if concept is not None and concept.key != key and concept.source == "domain":
                 found.append(Reading(concept.term, word, concept))
         return found
 

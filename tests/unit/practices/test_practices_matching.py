@@ -70,9 +70,38 @@ def test_reasons_name_shared_themes_and_words_as_written(loaded):
     assert best.practice.id == loaded["offer-gaming"].id
     assert best.themes == ["civic-participation"]
     # words as the viewed request writes them, not stems: "gioco" (the lexicon's concept
-    # "game", which the offer writes "gaming"); never a vague word such as "punti"
-    assert "gioco" in best.words and "punti" not in best.words
-    assert all(" " not in word and word == word.lower() for word in best.words)
+    # "game", which the offer writes "social gaming"); never a vague word such as "punti"
+    assert "gioco ↔ social gaming" in best.words and "punti" not in best.words
+    assert all(word == word.lower() for word in best.words)
+
+
+def test_reasons_pair_the_words_of_two_languages_and_skip_vague_ones(loaded):
+    best = services.suggestions_for(loaded["seek-cctv-it"])[0]
+    assert best.practice.id == loaded["offer-cctv-en"].id
+    assert "videosorveglianza ↔ cctv" in best.words, best.words
+    best = services.suggestions_for(loaded["seek-foodwaste-it"])[0]
+    assert best.practice.id == loaded["offer-foodwaste-en"].id
+    assert {"sprechi ↔ food waste", "mense ↔ school canteens"} <= set(best.words), best.words
+    vague = {"prima", "ore", "office", "anno", "giorni", "day", "year"}
+    for key in loaded:
+        for suggestion in services.suggestions_for(loaded[key]):
+            assert not vague & {w for reason in suggestion.words for w in reason.split()}
+
+
+def test_themes_break_ties_but_do_not_lift_a_text_about_something_else():
+    def candidate(i, themes, title, lang="it"):
+        return matching.Candidate(i, "offer", "open", themes,
+                                  matching.practice_terms(title, "", "", lang), lang)
+    subject = matching.Candidate(1, "seek", "open", ["safety-emergency"], matching.practice_terms(
+        "Videosorveglianza nei giardini pubblici", "", "", "it"))
+    same_text_same_theme = candidate(2, ["safety-emergency"], "CCTV in public parks", "en")
+    same_text_other_theme = candidate(3, ["tourism-culture"], "CCTV in public parks", "en")
+    other_text_same_theme = candidate(4, ["safety-emergency"], "Prove di evacuazione nelle scuole")
+    corpus = matching.Corpus([subject, same_text_same_theme, same_text_other_theme,
+                              other_text_same_theme])
+    ranked = [s.id for s in matching.rank(subject, [same_text_same_theme, same_text_other_theme,
+                                                    other_text_same_theme], corpus)]
+    assert ranked == [2, 3]
 
 
 def test_closed_hidden_and_matched_seeks_are_never_suggested(loaded, ctx):
