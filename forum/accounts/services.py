@@ -18,6 +18,7 @@ from forum.core.db import utcnow
 from forum.core.errors import ServiceError
 from forum.core.markup import render_markdown
 from forum.core.urls import site_url
+from forum.core.web import PAGE_SIZE
 from forum.extensions import db
 from forum.notifications.services import queue_mail
 from forum.places.models import ORGANISATION_KINDS, City, Organisation
@@ -408,7 +409,7 @@ def _contains(text: str) -> str:
 
 
 def directory(*, q: str = "", city: City | None = None, kind: str | None = None, page: int = 1,
-              per_page: int = 20):
+              per_page: int = PAGE_SIZE):
     """Listed, current members matching the filters, newest first, one page of them."""
     query = select(User).where(User.listed.is_(True), User.deleted_at.is_(None))
     if city is not None:

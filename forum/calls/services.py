@@ -41,11 +41,11 @@ from forum.core.markup import render_markdown
 from forum.core.themes import THEMES
 from forum.core.urls import site_url
 from forum.core.visibility import HIDDEN, PENDING, PUBLISHED, can_see, visible_to
+from forum.core.web import PAGE_SIZE
 from forum.extensions import db
 from forum.notifications import events
 from forum.notifications.services import queue_mail
 
-PER_PAGE = 20
 # Days before the deadline at which followers are reminded, nearest first.
 THRESHOLDS = (1, 7)
 REMINDER_WINDOW = timedelta(days=max(THRESHOLDS))
@@ -135,7 +135,7 @@ def calls_query(viewer, filters: Filters, now: datetime):
 
 
 def list_calls(viewer, filters: Filters, page: int = 1, *, now: datetime | None = None,
-               per_page: int = PER_PAGE):
+               per_page: int = PAGE_SIZE):
     return db.paginate(calls_query(viewer, filters, now or utcnow()), page=page,
                        per_page=per_page, error_out=False)
 

@@ -15,6 +15,8 @@ Flash = str | tuple[str, str] | None
 
 # Past this a page number is a crafted request, not a reader paging through.
 MAX_PAGE = 100_000
+# Rows on a page of every list and thread (the data files of /opendata/ page on their own).
+PAGE_SIZE = 20
 
 
 def page_arg() -> int:

@@ -16,16 +16,15 @@ from forum.accounts.models import User
 from forum.core.db import UTCDateTime, utcnow
 from forum.core.themes import ThemesMixin
 from forum.core.visibility import VisibilityMixin
+from forum.core.web import PAGE_SIZE
 from forum.extensions import db
 
-# A thread's page size, shared by the thread page and every link to a post on it.
-POSTS_PER_PAGE = 20
 # The stored title of every twinning's general discussion (Italian, the site's first
 # language); pages show it in their own language (Discussion.shown_title).
 GENERAL_TITLE = "Discussione generale del gemellaggio"
 
 
-def page_of(number: int, per_page: int = POSTS_PER_PAGE) -> int:
+def page_of(number: int, per_page: int = PAGE_SIZE) -> int:
     """The page of its thread that shows post number `number`."""
     return (number - 1) // per_page + 1
 

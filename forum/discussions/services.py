@@ -22,7 +22,8 @@ from forum.core.db import utcnow
 from forum.core.errors import ServiceError
 from forum.core.markup import render_markdown, sanitise_html
 from forum.core.visibility import DELETED, PENDING, PUBLISHED, visible_to
-from forum.discussions.models import GENERAL_TITLE, POSTS_PER_PAGE, Discussion, Post, page_of
+from forum.core.web import PAGE_SIZE
+from forum.discussions.models import GENERAL_TITLE, Discussion, Post, page_of
 from forum.extensions import db
 from forum.moderation import audit, trust
 from forum.notifications import events, follows
@@ -399,7 +400,7 @@ def quote_of(post: Post) -> str:
 
 # --- reading ---------------------------------------------------------------------------------
 
-def discussions_in(space, viewer, page: int = 1, per_page: int = 20):
+def discussions_in(space, viewer, page: int = 1, per_page: int = PAGE_SIZE):
     """The discussions of a twinning or a network the viewer may see: pinned first, then the
     most recently active."""
     column = Discussion.twinning_id if isinstance(space, Twinning) else Discussion.network_id
@@ -434,7 +435,7 @@ def latest_discussions(limit: int, viewer) -> list[Discussion]:
 
 
 def latest_page(viewer, page: int = 1, *, space=None, unanswered: bool = False,
-                per_page: int = 20):
+                per_page: int = PAGE_SIZE):
     """/discussions/: the latest discussions of every space the viewer may see, newest
     activity first; `space` keeps one twinning or network, `unanswered` those without a
     reply yet (where a member can help first)."""
@@ -478,7 +479,7 @@ def news_since(member: User, since) -> list[tuple[Twinning, int]]:
     return [(twinning, n) for twinning, n in rows]
 
 
-def posts_page(discussion: Discussion, page: int, per_page: int = POSTS_PER_PAGE):
+def posts_page(discussion: Discussion, page: int, per_page: int = PAGE_SIZE):
     """Every post of the thread, in order (placeholders included, so numbering holds)."""
     query = select(Post).where(Post.discussion_id == discussion.id).order_by(Post.number)
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)

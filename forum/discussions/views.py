@@ -18,15 +18,15 @@ from forum.attachments import services as attachments
 from forum.attachments.web import accept_uploads
 from forum.core import web
 from forum.core.visibility import PENDING, can_see
+from forum.core.web import PAGE_SIZE
 from forum.discussions import permissions, services
 from forum.discussions.forms import ActionForm, DiscussionForm, EditPostForm, PostForm, StateForm
-from forum.discussions.models import POSTS_PER_PAGE, Discussion, Post
+from forum.discussions.models import Discussion, Post
 from forum.extensions import db, limiter
 
 bp = Blueprint("discussions", __name__)
 accept_uploads(bp, {"discussions.reply", "discussions.create", "discussions.edit_post"})
 
-PER_PAGE = POSTS_PER_PAGE
 SPACE_ENDPOINTS = {"twinning": "twinnings.show", "network": "places.network"}
 
 
@@ -99,9 +99,9 @@ def reply(discussion_id: int):
 
 def _render_thread(discussion: Discussion, page: int | None, form: PostForm, preview=False):
     """One page of the thread; page None means the last one, where the reply box is."""
-    pagination = services.posts_page(discussion, page or 1, PER_PAGE)
+    pagination = services.posts_page(discussion, page or 1, PAGE_SIZE)
     if page is None and pagination.pages > 1:
-        pagination = services.posts_page(discussion, pagination.pages, PER_PAGE)
+        pagination = services.posts_page(discussion, pagination.pages, PAGE_SIZE)
     elif page is not None and page > max(pagination.pages, 1):
         abort(404)
     preview_html = services.render_body(form.body.data) if preview and form.body.data else None

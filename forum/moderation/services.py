@@ -19,6 +19,7 @@ from forum.core.db import utcnow
 from forum.core.errors import ServiceError
 from forum.core.reportable import ReportKind
 from forum.core.visibility import DELETED, HIDDEN, PENDING, PUBLISHED
+from forum.core.web import PAGE_SIZE
 from forum.discussions import services as discussions
 from forum.discussions.models import Discussion, Post
 from forum.extensions import db
@@ -376,7 +377,7 @@ def open_report_count() -> int:
     return count
 
 
-def queue(page: int = 1, per_page: int = 20) -> Page:
+def queue(page: int = 1, per_page: int = PAGE_SIZE) -> Page:
     """Open reports grouped by item, the most recently reported first."""
     groups = _open_groups()
     total = db.session.scalar(select(func.count()).select_from(groups.subquery()))

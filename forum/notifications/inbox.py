@@ -8,10 +8,9 @@ from sqlalchemy import delete as sql_delete
 from forum.accounts import services as accounts
 from forum.accounts.models import User
 from forum.core.db import utcnow
+from forum.core.web import PAGE_SIZE
 from forum.extensions import db
 from forum.notifications.models import Notification
-
-PER_PAGE = 20
 
 
 @dataclass
@@ -39,7 +38,7 @@ def _group_expr():
     return func.coalesce(Notification.group_key, cast(Notification.id, String))
 
 
-def groups_of(user, page: int = 1, per_page: int = PER_PAGE) -> GroupPage | None:
+def groups_of(user, page: int = 1, per_page: int = PAGE_SIZE) -> GroupPage | None:
     """One page of the member's groups, newest first, in three queries whatever its size.
 
     None when the page is past the end (the view answers 404)."""

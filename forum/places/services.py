@@ -13,10 +13,10 @@ from forum.attachments import services as attachments
 from forum.core.errors import ServiceError
 from forum.core.markup import render_markdown
 from forum.core.visibility import PUBLISHED, can_see, visible_to
+from forum.core.web import PAGE_SIZE
 from forum.extensions import db
 from forum.places.models import City, Network, NetworkMember, Organisation, Project, ProjectNews
 
-PER_PAGE = 20
 # Words the URLs use next to slugs: a city or network called "new" would be unreachable.
 RESERVED_SLUGS = {"new", "edit"}
 
@@ -84,7 +84,7 @@ def update_city(actor, city: City, data: dict) -> City:
 def list_cities(page: int):
     """A page of cities by name, and their numbers of published projects by city id."""
     pagination = db.paginate(select(City).order_by(City.name, City.id), page=page,
-                             per_page=PER_PAGE, error_out=False)
+                             per_page=PAGE_SIZE, error_out=False)
     ids = [city.id for city in pagination.items]
     counts = dict(db.session.execute(
         select(Project.city_id, func.count(Project.id))
@@ -120,7 +120,7 @@ def city_totals(city: City, viewer) -> CityTotals:
 def city_projects(city: City, viewer, page: int):
     query = (select(Project).where(Project.city_id == city.id, visible_to(Project, viewer))
              .order_by(Project.start_date.desc().nulls_last(), Project.id.desc()))
-    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
 
 
 def networks_of_city(city: City, viewer) -> list[Network]:
@@ -198,7 +198,7 @@ def network_by_slug(slug: str, viewer) -> Network | None:
 
 def list_networks(viewer, page: int):
     query = select(Network).where(visible_to(Network, viewer)).order_by(Network.name)
-    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
 
 
 def _set_network(network: Network, data: dict) -> None:

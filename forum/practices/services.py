@@ -21,6 +21,7 @@ from forum.core.markup import render_markdown
 from forum.core.themes import THEMES
 from forum.core.urls import site_url
 from forum.core.visibility import can_see, visible_to
+from forum.core.web import PAGE_SIZE
 from forum.extensions import db
 from forum.notifications import events, follows
 from forum.notifications.services import queue_mail
@@ -45,7 +46,6 @@ from forum.practices.models import (
 )
 from forum.twinnings.models import Twinning
 
-PER_PAGE = 20
 PUBLIC_ADMINISTRATION = "public-administration"
 RELATED_MAX = 10
 # Which kinds, in which states, a practice of each kind is matched against.
@@ -117,7 +117,7 @@ class RankedPagination(Pagination):
         return len(self._query_args["ids"])
 
 
-def list_practices(viewer, page: int = 1, *, q: str | None = None, per_page: int = PER_PAGE,
+def list_practices(viewer, page: int = 1, *, q: str | None = None, per_page: int = PAGE_SIZE,
                    **filters):
     """Newest first, or by relevance to `q` (practices without a word of it left out)."""
     conditions = _filtered(viewer, **filters)

@@ -20,6 +20,7 @@ from whoosh.qparser import AndGroup, MultifieldParser, plugins
 from whoosh.reading import ReaderClosed
 
 from forum.core import visibility
+from forum.core.web import PAGE_SIZE
 from forum.search import indexer
 from forum.search.analysis import fold
 from forum.search.expansion import QueryWord
@@ -68,7 +69,7 @@ class SearchRequest:
     theme: str | None = None
     page: int = 1
     sort: str = "relevance"
-    per_page: int = 20
+    per_page: int = PAGE_SIZE
     # Filled above the back-end (forum/search/expansion.py). `words`: the query as words
     # with their translations (None: parse `q` as the visitor wrote it); `type_weights`:
     # what each type of content's score is multiplied by.

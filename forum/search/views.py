@@ -9,6 +9,7 @@ from flask_login import current_user
 from forum.core.outage import RETRY_AFTER_SECONDS
 from forum.core.themes import THEMES
 from forum.core.visibility import STATES
+from forum.core.web import PAGE_SIZE
 from forum.search import registry, services
 from forum.search.backend import SORTS, QueryError
 from forum.search.indexer import SearchUnavailable
@@ -16,7 +17,6 @@ from forum.search.indexer import SearchUnavailable
 bp = Blueprint("search", __name__)
 log = logging.getLogger("forum.search")
 
-PER_PAGE = 20
 MAX_PAGE = 500
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,119}")
 
@@ -35,7 +35,7 @@ def _arguments() -> services.SearchRequest:
             sort not in SORTS or not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
         abort(400)
     return services.SearchRequest(q=args.get("q", ""), type=doc_type, city=city, theme=theme,
-                                  page=int(page), sort=sort, per_page=PER_PAGE)
+                                  page=int(page), sort=sort, per_page=PAGE_SIZE)
 
 
 def _exact() -> bool:
@@ -72,7 +72,7 @@ def results():
         message = _("Your search has no words to look for. Try one or more words, "
                     "a \"phrase in quotes\" or the beginning of a word followed by *.")
         return render_template("search/results.html", message=message, **context)
-    pages = max(1, -(-found.total // PER_PAGE))
+    pages = max(1, -(-found.total // PAGE_SIZE))
     # An estimated total can promise a page past the real end: that page is not found either.
     if params.page > pages or (params.page > 1 and not found.result.hits):
         abort(404)

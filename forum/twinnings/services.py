@@ -14,6 +14,7 @@ from forum.core.db import utcnow
 from forum.core.errors import BadFilter, ServiceError
 from forum.core.markup import render_markdown
 from forum.core.visibility import can_see, visible_to
+from forum.core.web import PAGE_SIZE
 from forum.extensions import db
 from forum.notifications import events, follows
 from forum.places.models import City, Network
@@ -27,7 +28,6 @@ from forum.twinnings.models import (
     TwinningParticipant,
 )
 
-PER_PAGE = 20
 LATEST_PARTICIPANTS = 12
 ROME = ZoneInfo("Europe/Rome")
 TEXT_FIELDS = ("description", "objectives", "results")
@@ -67,7 +67,7 @@ def resolve_filters(city: str | None, network: str | None, status: str | None) -
 
 def list_twinnings(viewer, page: int = 1, *, city: City | None = None,
                    network: Network | None = None, status: str | None = None,
-                   per_page: int = PER_PAGE):
+                   per_page: int = PAGE_SIZE):
     query = select(Twinning).where(visible_to(Twinning, viewer))
     if city is not None:
         query = query.where(exists().where(TwinningCity.twinning_id == Twinning.id,
