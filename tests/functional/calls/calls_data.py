@@ -1,21 +1,10 @@
 """Test data for calls for funding, made through the services as staff would."""
 from datetime import UTC, datetime, timedelta
 
-from forum.accounts.models import User
 from forum.calls import services
 from forum.calls.models import ROME
 from forum.core.db import utcnow
-from forum.extensions import db
-
-
-def staff_user():
-    user = db.session.scalar(db.select(User).where(User.username_key == "callstaff"))
-    if user is None:
-        from forum.accounts.services import create_user
-
-        user = create_user("callstaff", "callstaff@example.org", "x" * 12, role="staff",
-                           confirmed=True)
-    return user
+from tests.twinning_data import staff_user
 
 
 def rome_wall(instant: datetime) -> datetime:
