@@ -26,6 +26,7 @@ from forum.extensions import db
 from forum.notifications import events, follows
 from forum.notifications.services import queue_mail
 from forum.places.models import City, Organisation
+from forum.practices import corpus as published_corpus
 from forum.practices import matching
 from forum.practices.models import (
     CLOSED,
@@ -283,10 +284,7 @@ def related_ids(practice: Practice) -> list[int]:
 # --- matching -----------------------------------------------------------------------------
 
 
-def _candidate(row) -> matching.Candidate:
-    return matching.Candidate(id=row.id, kind=row.kind, status=row.status,
-                              themes=(row.themes or "").split(), terms=row.match_terms or "",
-                              language=row.language)
+_candidate = published_corpus.candidate
 
 
 def refresh_match_terms() -> int:
@@ -313,13 +311,11 @@ def suggestions_for(practice: Practice, limit: int = matching.SUGGESTIONS):
     Only published practices that are not closed are ever suggested, whoever looks.
     """
     kinds, states = TARGETS[practice.kind]
-    rows = db.session.execute(
-        select(Practice.id, Practice.kind, Practice.status, Practice.themes,
-               Practice.match_terms, Practice.language)
-        .where(Practice.visibility == visibility.PUBLISHED))
-    everyone = [_candidate(row) for row in rows]
+    everyone, corpus = published_corpus.published()
     subject = _candidate(practice)
-    corpus = matching.Corpus([c for c in everyone if c.id != subject.id] + [subject])
+    if subject not in everyone:
+        # Not published (its author or staff looking), or changed since: a corpus of its own.
+        corpus = matching.Corpus([c for c in everyone if c.id != subject.id] + [subject])
     candidates = [c for c in everyone if c.kind in kinds and c.status in states]
     found = matching.rank(subject, candidates, corpus, limit)
     loaded = {p.id: p for p in db.session.scalars(

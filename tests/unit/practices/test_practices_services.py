@@ -77,3 +77,26 @@ def test_export_and_erasure(ctx):
     assert offer.interest_count == 0 and offer.adopter_count == 0
     accounts.erase_member(author)
     assert offer.author_id == author.id  # the practice stays, under "former member"
+
+
+def test_the_matching_corpus_is_kept_until_the_content_changes(ctx, monkeypatch):
+    from forum.extensions import db
+    from forum.practices import corpus, matching
+
+    author = _member("corpo")
+    offer = _practice(author, title="Orti urbani condivisi", body="Orti nei quartieri.")
+    seek = _practice(_member("cerca"), "seek", title="Cerchiamo orti urbani",
+                     body="Orti per il quartiere.")
+    db.session.commit()
+    built = []
+    real = matching.Corpus
+    monkeypatch.setattr(matching, "Corpus", lambda c: built.append(1) or real(c))
+    corpus.forget()
+    first = [s.id for s in services.suggestions_for(seek)]
+    assert first == [offer.id]
+    services.suggestions_for(seek)
+    assert len(built) == 1  # the second page reused the worker's corpus
+    later = _practice(author, title="Orti urbani in città", body="Orti urbani e quartieri.")
+    db.session.commit()  # the content version moves: the next page builds it again
+    assert later.id in [s.id for s in services.suggestions_for(seek)]
+    assert len(built) == 2
