@@ -1,11 +1,12 @@
 """The application factory."""
 import logging
 
+import click
 from flask import Flask
 
 from forum import config as settings
 from forum.config import ROOT
-from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
+from forum.extensions import babel, csrf, db, limiter, login_manager
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -52,13 +53,10 @@ def register_extensions(app: Flask) -> None:
     import forum.models  # noqa: F401
     from forum.accounts.auth import load_user
     from forum.core import assets
-    from forum.core.db import render_migration_type
     from forum.core.i18n import select_locale
 
     assets.register_compression(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True, render_item=render_migration_type)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Europe/Rome")
@@ -212,3 +210,52 @@ def register_cli(app: Flask) -> None:
     from forum.cli import register
 
     register(app)
+    app.cli.add_command(migration_commands)
+
+
+def bind_migrate(app: Flask):
+    """Flask-Migrate bound to `app`, for `flask db …` and the code that migrates.
+
+    Not done by create_app: Flask-Migrate imports Alembic (and Mako), 8 MB in every worker
+    that never migrates anything.
+    """
+    if "migrate" not in app.extensions:
+        from flask_migrate import Migrate
+
+        from forum.core.db import render_migration_type
+
+        Migrate(db=db, directory=str(ROOT / "migrations"), command="db").init_app(
+            app, db, render_as_batch=True, compare_type=True,
+            render_item=render_migration_type)
+    return app.extensions["migrate"]
+
+
+class _MigrationCommands(click.Group):
+    """`flask db …`: Flask-Migrate's own commands, loaded (and bound) when one is used."""
+
+    def _group(self, ctx):
+        from flask.cli import ScriptInfo
+        from flask_migrate.cli import db as commands
+
+        bind_migrate(ctx.ensure_object(ScriptInfo).load_app())
+        return commands
+
+    def list_commands(self, ctx):
+        return self._group(ctx).list_commands(ctx)
+
+    def get_command(self, ctx, name):
+        return self._group(ctx).get_command(ctx, name)
+
+
+@click.group("db", cls=_MigrationCommands)
+@click.option("-d", "--directory", default=None,
+              help='Migration script directory (default is "migrations")')
+@click.option("-x", "--x-arg", multiple=True,
+              help="Additional arguments consumed by custom env.py scripts")
+def migration_commands(directory, x_arg):
+    """Perform database migrations (Flask-Migrate)."""
+    from flask import g
+
+    # What Flask-Migrate's own group callback does: its commands read these.
+    g.directory = directory
+    g.x_arg = x_arg

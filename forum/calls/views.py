@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 
 from forum.attachments import services as attachments
 from forum.attachments.web import accept_uploads
-from forum.calls import feeds, ical, services
+from forum.calls import feeds, services
 from forum.calls.forms import CallForm
 from forum.calls.models import (
     APPLICANTS,
@@ -195,6 +195,8 @@ def _ics(data: bytes, filename: str) -> Response:
 def calendar():
     calls = services.calendar_calls(current_user)
     entries = [(call, site_url(".show", call_id=call.id)) for call in calls]
+    from forum.calls import ical  # icalendar (3 MB) loaded by the workers that serve a feed
+
     return _ics(ical.calendar(entries, _("Gemellaggi: deadlines of calls for funding")),
                 "calls.ics")
 
@@ -203,6 +205,8 @@ def calendar():
 def call_calendar(call_id: int):
     call = _visible_call(call_id)
     entry = (call, site_url(".show", call_id=call.id))
+    from forum.calls import ical
+
     return _ics(ical.calendar([entry], call.title), f"call-{call.id}.ics")
 
 

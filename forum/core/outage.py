@@ -20,23 +20,33 @@ TEXT = _l("Part of the site is not answering right now. Please try again in a mi
           "were sending a form, go back and send it again.")
 
 
-def _outage_errors() -> tuple[type[Exception], ...]:
+def _uses_redis(config) -> bool:
+    return any(str(config.get(name) or "").startswith(("redis", "rediss"))
+               for name in ("FORUM_REDIS_URL", "RATELIMIT_STORAGE_URI", "CACHE_REDIS_URL"))
+
+
+def _outage_errors(config) -> tuple[type[Exception], ...]:
     """Exceptions that mean a part is unreachable, not that the request was wrong."""
     errors: list[type[Exception]] = [sa_exc.OperationalError, sa_exc.InterfaceError,
                                      sa_exc.TimeoutError]
+    if not _uses_redis(config):
+        # Nothing of Redis can fail (and the client library, 4 MB a worker, stays unloaded).
+        return (*errors, *_limits_errors())
     try:
         import redis.exceptions
 
         errors += [redis.exceptions.ConnectionError, redis.exceptions.TimeoutError]
     except ImportError:  # Redis is optional: without it there is nothing of it to fail
         pass
+    return (*errors, *_limits_errors())
+
+
+def _limits_errors() -> list[type[Exception]]:
     try:
         from limits.errors import StorageError
-
-        errors.append(StorageError)
     except ImportError:
-        pass
-    return tuple(errors)
+        return []
+    return [StorageError]
 
 
 # SQLite reports a missing table the same way as a locked file: only these are outages.
@@ -80,5 +90,5 @@ def _release_database() -> None:
 
 
 def register(app) -> None:
-    for error in _outage_errors():
+    for error in _outage_errors(app.config):
         app.register_error_handler(error, render_unavailable)

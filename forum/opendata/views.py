@@ -8,7 +8,6 @@ from werkzeug.http import is_resource_modified
 from forum.core.urls import url_builder
 from forum.core.web import page_arg
 from forum.extensions import db
-from forum.opendata import catalog as dcat
 from forum.opendata import datasets, formats, services, versions
 
 bp = Blueprint("opendata", __name__)
@@ -28,6 +27,8 @@ def index():
 
 @bp.get("/opendata/catalog.<any(jsonld, ttl):fmt>")
 def catalog(fmt: str):
+    from forum.opendata import catalog as dcat  # rdflib (6 MB) only where a catalog is served
+
     response = Response(dcat.serialise(fmt), mimetype=CATALOG_TYPES[fmt])
     return services.open_to_portals(response)
 

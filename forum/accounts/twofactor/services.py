@@ -5,7 +5,6 @@ import secrets
 import time
 
 import pyotp
-import segno
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
@@ -43,6 +42,8 @@ def provisioning_uri(user: User, secret: str) -> str:
 
 def qr_data_uri(uri: str) -> str:
     """The QR code as an SVG data: URI, for an <img> (the CSP allows data: images)."""
+    import segno  # the QR code of an enrolment: not worth 1 MB in every worker
+
     return segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
 
 

@@ -5,6 +5,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from forum import create_app
+from forum.app import bind_migrate
 from forum.extensions import db
 from forum.search import pg_schema
 
@@ -23,6 +24,7 @@ def _diff(connection):
 def test_upgrade_matches_models_then_downgrade_and_upgrade_again(fresh_database_url, tmp_path):
     app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_database_url,
                       "FORUM_UPLOAD_DIR": str(tmp_path / "u")})
+    bind_migrate(app)
     with app.app_context():
         flask_migrate.upgrade()
         with db.engine.connect() as connection:
