@@ -24,6 +24,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_content()
+    from forum.core import limits
+
+    limits.register(app)  # after the blueprints: it limits every POST view they have
     register_jinja(app)
     register_hooks(app)
     register_cli(app)

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from forum.core import limits
+
 ROOT = Path(__file__).resolve().parent.parent
 SEARCH_BACKENDS = ("whoosh", "postgres")
 
@@ -41,9 +43,10 @@ class DefaultConfig:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_ENABLED = True
-    FORUM_RATELIMIT_LOGIN = "10 per minute; 50 per hour"
-    FORUM_RATELIMIT_REGISTER = "5 per hour"
-    FORUM_RATELIMIT_RESET = "5 per hour"
+    # Every FORUM_RATELIMIT_* limit, with its default, is in forum/core/limits.py (set
+    # on this class just below it).
+    FORUM_RATELIMIT_ACCOUNT_FREE_ATTEMPTS = limits.ACCOUNT_FREE_ATTEMPTS
+    FORUM_RATELIMIT_ACCOUNT_MAX_DELAY = limits.ACCOUNT_MAX_DELAY
     FORUM_MAIL_SERVER = None
     # Development without a server: each mail is printed whole on the console when it is queued.
     FORUM_MAIL_CONSOLE = True
@@ -75,15 +78,18 @@ class DefaultConfig:
     FORUM_OPENDATA_LICENSE_NAME = "Creative Commons Attribuzione 4.0 Internazionale (CC BY 4.0)"
     FORUM_AUTOHIDE_REPORTS = 3
     FORUM_HOLD_FIRST_POST = False
-    FORUM_RATELIMIT_REPORT = "20 per hour"
-    FORUM_RATELIMIT_POST = "10 per minute; 100 per hour"
-    FORUM_NEW_MEMBER_POSTS_PER_HOUR = 3
+    FORUM_NEW_MEMBER_POSTS_PER_HOUR = 20
+    FORUM_NEW_MEMBER_DISCUSSIONS_PER_HOUR = 3
     FORUM_NEW_MEMBER_LINKS = 2
     FORUM_REAUTH_SECONDS = 600
     # Redis for what several workers or machines must share: rate limits, the page cache.
     FORUM_REDIS_URL = None
     # How long a visitor's rendered page is kept (0: never); writes make it stale at once.
     FORUM_PAGE_CACHE_SECONDS = 30
+
+
+for _name, _value in limits.defaults().items():
+    setattr(DefaultConfig, _name, _value)
 
 
 class TestingConfig(DefaultConfig):
@@ -110,6 +116,9 @@ ENV_SETTINGS = {
     "FORUM_SEARCH_WRITE_TIMEOUT": float,
     "FORUM_SEARCH_WRITE_ATTEMPTS": int,
     "FORUM_RATELIMIT_STORAGE_URI": str,
+    **{name: str for name in limits.defaults()},
+    "FORUM_RATELIMIT_ACCOUNT_FREE_ATTEMPTS": int,
+    "FORUM_RATELIMIT_ACCOUNT_MAX_DELAY": int,
     "FORUM_MAIL_SERVER": str,
     "FORUM_MAIL_PORT": int,
     "FORUM_MAIL_SENDER": str,
@@ -131,6 +140,7 @@ ENV_SETTINGS = {
     "FORUM_AUTOHIDE_REPORTS": int,
     "FORUM_HOLD_FIRST_POST": lambda v: v.lower() in ("1", "true", "yes"),
     "FORUM_NEW_MEMBER_POSTS_PER_HOUR": int,
+    "FORUM_NEW_MEMBER_DISCUSSIONS_PER_HOUR": int,
     "FORUM_NEW_MEMBER_LINKS": int,
     "FORUM_REAUTH_SECONDS": int,
     "FORUM_REDIS_URL": str,

@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash
 
 from forum.accounts import tokens
 from forum.accounts.models import ROLES, RoleChange, User
-from forum.core import uploads
+from forum.core import limits, uploads
 from forum.core.db import utcnow
 from forum.core.errors import ServiceError
 from forum.core.markup import render_markdown
@@ -74,12 +74,28 @@ def _dummy_hash() -> str:
 
 
 def authenticate(login: str, password: str) -> User | None:
-    """The member these credentials belong to, or None (taking as long either way)."""
+    """The member these credentials belong to, or None (taking as long either way).
+
+    Wrong passwords slow the account down (core/limits.py), whichever address they come
+    from; a name no account has is slowed the same way, so the delay reveals nothing."""
     user = find_by_login(login)
     if user is None or not user.password_hash:
+        account = f"name:{(login or '').strip().casefold()}"
+        limits.account_gate(account)
         check_password_hash(_dummy_hash(), password or "")
+        limits.account_result(account, False)
         return None
-    return user if user.check_password(password or "") else None
+    return user if verify_password(user, password) else None
+
+
+def verify_password(user: User, password: str) -> bool:
+    """The one password check of every form (sign-in, re-authentication, e-mail and password
+    change, deletion): refused with a wait (429) while the account's delay runs."""
+    account = f"user:{user.id}"
+    limits.account_gate(account, user.id)
+    ok = user.check_password(password or "")
+    limits.account_result(account, ok)
+    return ok
 
 
 def record_login(user: User) -> None:
@@ -93,7 +109,7 @@ def end_sessions(user: User) -> None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    if not user.check_password(current):
+    if not verify_password(user, current):
         raise ServiceError(_("The current password is not correct."), field="current_password")
     check_password_policy(new, "new_password")
     user.set_password(new)
@@ -305,7 +321,7 @@ def reset_password(token: str, password: str) -> User:
 
 def request_email_change(user: User, new_email: str, password: str) -> None:
     """Remember the new address and mail a link to it; the old address gets a notice."""
-    if not user.check_password(password):
+    if not verify_password(user, password):
         raise ServiceError(_("The password is not correct."), field="password")
     new_email = normalise_email(new_email)
     if new_email == user.email:
@@ -571,7 +587,7 @@ def export_data(user: User) -> dict:
 
 
 def delete_account(user: User, password: str) -> None:
-    if not user.check_password(password):
+    if not verify_password(user, password):
         raise ServiceError(_("The password is not correct."), field="password")
     if user.role == "admin" and _admin_count() <= 1:
         raise ServiceError(_(

@@ -24,23 +24,19 @@ from forum.accounts.services import InvalidToken
 from forum.accounts.sessions import relogin
 from forum.accounts.twofactor import services as twofactor_services
 from forum.accounts.twofactor import web as twofactor
-from forum.core import web
+from forum.core import limits, web
 from forum.core.db import writes_on_get
 from forum.core.errors import ServiceError
 from forum.core.i18n import current_language, format_day, set_language_cookie
 from forum.core.security import safe_next
 from forum.core.templating import LANGUAGE_NAMES
-from forum.extensions import db, limiter
+from forum.extensions import db
 from forum.places.models import ORGANISATION_KINDS
 
 bp = Blueprint("accounts", __name__)
 
 INVALID_LINK = _l("This link is not valid: it may have expired or have been used already.")
 
-
-def _limit(key: str):
-    """A rate limit on POSTs, read from the config at request time."""
-    return limiter.limit(lambda: current_app.config[key], methods=["POST"])
 
 
 def _signed_in_again(url: str) -> str:
@@ -65,7 +61,6 @@ def _profile_form(form_class, **kwargs):
 
 
 @bp.route("/auth/register", methods=["GET", "POST"])
-@_limit("FORUM_RATELIMIT_REGISTER")
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -104,7 +99,6 @@ def confirm(token):
 
 @bp.post("/account/confirm")
 @login_required
-@_limit("FORUM_RATELIMIT_RESET")
 def resend_confirmation():
     if current_user.is_confirmed:
         flash(_("Your e-mail address is already confirmed."), "info")
@@ -117,7 +111,6 @@ def resend_confirmation():
 
 
 @bp.route("/auth/login", methods=["GET", "POST"])
-@_limit("FORUM_RATELIMIT_LOGIN")
 def login():
     target = safe_next(request.args.get("next"), url_for("home.index"))
     if current_user.is_authenticated:
@@ -138,7 +131,9 @@ def login():
             session.pop(twofactor.SECOND_FACTOR_KEY, None)
             login_user(user, remember=form.remember.data)
             twofactor.mark_authenticated()
-            return language.after_sign_in(redirect(target), user)
+            # This browser is now known to be the owner's: no account delay for it later.
+            return limits.remember_device(language.after_sign_in(redirect(target), user),
+                                          user.id)
     return render_template("accounts/login.html", form=form, error=error)
 
 
@@ -180,7 +175,6 @@ def logout():
 
 
 @bp.route("/auth/reset", methods=["GET", "POST"])
-@_limit("FORUM_RATELIMIT_RESET")
 def reset_request():
     form = forms.ResetRequestForm()
     if form.validate_on_submit():

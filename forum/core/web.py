@@ -7,6 +7,7 @@ from flask import Response, abort, flash, redirect, request
 
 from forum.core.db import committed
 from forum.core.errors import ServiceError
+from forum.core.limits import note_retry_after
 from forum.extensions import db
 
 T = TypeVar("T")
@@ -38,6 +39,8 @@ def within_pages(pagination):
 def form_error(form, error: ServiceError) -> None:
     """Put a service's refusal next to its field (a refused file next to the file field);
     a rule about no field in particular becomes a flashed message. The form keeps its input."""
+    if getattr(error, "retry_after", None):
+        note_retry_after(error.retry_after)
     field = form[error.field] if error.field and error.field in form else None
     if field is None:
         flash(error.message, "danger")

@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from forum.accounts import services as accounts
 from forum.accounts.models import User
 from forum.attachments import services as attachments
+from forum.core import limits
 from forum.core.db import utcnow
 from forum.core.errors import ServiceError
 from forum.core.markup import render_markdown, sanitise_html
@@ -64,7 +65,7 @@ def start_discussion(author: User, space, title: str, body: str, files=(),
     if not title:
         raise ServiceError(_("Give the discussion a title."), field="title")
     _check_body(body)
-    _check_trust(author, body)
+    _check_trust(author, body, new_discussion=True)
     checked = attachments.check_files(files)
     held = trust.hold_for_review(author)
     discussion = _new_discussion(author, space, title[:TITLE_MAX])
@@ -144,11 +145,15 @@ def _submitted(author: User, key: str | None) -> Post | None:
         select(Post).where(Post.author_id == author.id, Post.submission_key == key))
 
 
-def _check_trust(author: User, body: str) -> None:
-    # New members' tighter limits (forum.moderation.trust): fewer posts an hour, fewer links.
-    problem = trust.posting_problem(author, body)
+def _check_trust(author: User, body: str, new_discussion: bool = False) -> None:
+    # New members' tighter limits (forum.moderation.trust): fewer new discussions an hour,
+    # fewer links, no repeated text; the refusal says when they may post again.
+    problem = trust.posting_problem(author, body, new_discussion=new_discussion)
     if problem:
-        raise ServiceError(problem, field="body")
+        message, wait = problem
+        if wait is None:
+            raise ServiceError(message, field="body")
+        raise limits.LimitRefusal(f"{message} {limits.wait_text(wait)}", wait, field="body")
 
 
 def edit_post(editor: User, post: Post, body: str, title: str | None = None, files=(),

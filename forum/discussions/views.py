@@ -2,7 +2,6 @@
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -10,7 +9,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from forum.accounts.permissions import can_post
@@ -22,7 +20,7 @@ from forum.core.web import PAGE_SIZE
 from forum.discussions import permissions, services
 from forum.discussions.forms import ActionForm, DiscussionForm, EditPostForm, PostForm, StateForm
 from forum.discussions.models import Discussion, Post
-from forum.extensions import db, limiter
+from forum.extensions import db
 
 bp = Blueprint("discussions", __name__)
 accept_uploads(bp, {"discussions.reply", "discussions.create", "discussions.edit_post"})
@@ -30,24 +28,6 @@ accept_uploads(bp, {"discussions.reply", "discussions.create", "discussions.edit
 SPACE_ENDPOINTS = {"twinning": "twinnings.show", "network": "places.network"}
 
 
-# Overridable with the FORUM_RATELIMIT_POST setting.
-POSTING_LIMIT = "10 per minute; 100 per hour"
-
-
-def _poster_key() -> str:
-    # Per member, so colleagues behind one office address don't share a budget.
-    if current_user.is_authenticated:
-        return f"member:{current_user.id}"
-    return get_remote_address()
-
-
-def _posting_limit():
-    """Rate limit on publishing replies and discussions; previews publish nothing and are free."""
-    return limiter.limit(
-        lambda: current_app.config.get("FORUM_RATELIMIT_POST", POSTING_LIMIT),
-        key_func=_poster_key, methods=["POST"],
-        exempt_when=lambda: "preview" in request.form,
-    )
 
 
 # --- the thread ------------------------------------------------------------------------------
@@ -76,7 +56,6 @@ def show(discussion_id: int):
 
 
 @bp.post("/discussions/<int:discussion_id>/reply")
-@_posting_limit()
 @login_required
 def reply(discussion_id: int):
     discussion = _load_discussion(discussion_id)
@@ -120,7 +99,6 @@ def _render_thread(discussion: Discussion, page: int | None, form: PostForm, pre
 # --- starting a discussion ------------------------------------------------------------------
 
 @bp.route("/discussions/new", methods=["GET", "POST"])
-@_posting_limit()
 @login_required
 def create():
     space = _space_arg()

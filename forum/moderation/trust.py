@@ -1,9 +1,10 @@
 """Automatic defences: how far the site trusts a member, before any staff member looks.
 
-New members (their first day, or until a post of theirs is published) write fewer posts per
-hour and fewer links per post, and with FORUM_HOLD_FIRST_POST on their posts wait for
-approval. Only established members (confirmed for a week, with a few visible posts) count
-towards hiding reported content automatically.
+New members (their first day, or until a post of theirs is published) start fewer
+discussions an hour, write fewer posts an hour (still 20: replies are how they take part)
+and fewer links per post, never the same text twice, and with FORUM_HOLD_FIRST_POST on
+their posts wait for approval. Only established members (confirmed for a week, with a few
+visible posts) count towards hiding reported content automatically.
 """
 import re
 from datetime import datetime, timedelta
@@ -20,7 +21,8 @@ from forum.discussions.models import Post
 from forum.extensions import db
 
 NEW_MEMBER_DAYS = 1
-NEW_MEMBER_POSTS_PER_HOUR = 3
+NEW_MEMBER_POSTS_PER_HOUR = 20
+NEW_MEMBER_DISCUSSIONS_PER_HOUR = 3
 NEW_MEMBER_LINKS = 2
 REPORTER_CONFIRMED_DAYS = 7
 REPORTER_VISIBLE_POSTS = 3
@@ -55,26 +57,57 @@ def count_links(body: str) -> int:
     return len(_LINK.findall(body or ""))
 
 
-def posting_problem(author: User, body: str, now: datetime | None = None) -> str | None:
-    """Why a new member may not publish this now (translated), or None."""
+def posting_problem(author: User, body: str, now: datetime | None = None,
+                    new_discussion: bool = False) -> tuple[str, int | None] | None:
+    """Why a new member may not publish this now (translated), with the seconds until they
+    may (None when waiting would not help), or None.
+
+    As Discourse does, replies are not what a first day stops: a new member may write
+    FORUM_NEW_MEMBER_POSTS_PER_HOUR posts an hour (20), but start only
+    FORUM_NEW_MEMBER_DISCUSSIONS_PER_HOUR discussions (3), put few links in a post, and not
+    send the same text twice within the hour."""
     if author is None or not is_new_member(author, now):
         return None
     now = now or utcnow()
     links = _setting("FORUM_NEW_MEMBER_LINKS", NEW_MEMBER_LINKS)
     if count_links(body) > links:
         return ngettext("New members can include at most %(num)s link in a post.",
-                        "New members can include at most %(num)s links in a post.", links)
+                        "New members can include at most %(num)s links in a post.",
+                        links), None
     # A rate limit like the others: RATELIMIT_ENABLED switches them all off together.
     if not _setting("RATELIMIT_ENABLED", True):
         return None
+    hour_ago = now - timedelta(hours=1)
+    recent = select(Post.created_at).where(Post.author_id == author.id,
+                                           Post.created_at > hour_ago)
+    if db.session.scalar(recent.where(Post.body == body).limit(1)) is not None:
+        return _("You have just posted the same text. Write something new, or edit the "
+                 "earlier post."), None
+    if new_discussion:
+        per_hour = _setting("FORUM_NEW_MEMBER_DISCUSSIONS_PER_HOUR",
+                            NEW_MEMBER_DISCUSSIONS_PER_HOUR)
+        wait = _wait(recent.where(Post.number == 1), per_hour, hour_ago)
+        if wait is not None:
+            return ngettext("New members can start %(num)s discussion an hour.",
+                            "New members can start %(num)s discussions an hour.",
+                            per_hour), wait
     per_hour = _setting("FORUM_NEW_MEMBER_POSTS_PER_HOUR", NEW_MEMBER_POSTS_PER_HOUR)
-    recent = db.session.scalar(
-        select(func.count(Post.id)).where(Post.author_id == author.id,
-                                          Post.created_at > now - timedelta(hours=1)))
-    if recent >= per_hour:
-        return _("New members can write %(num)s posts an hour. Please try again later.",
-                 num=per_hour)
+    wait = _wait(recent, per_hour, hour_ago)
+    if wait is not None:
+        return _("New members can write %(num)s posts an hour.", num=per_hour), wait
     return None
+
+
+def _wait(recent, per_hour: int, hour_ago: datetime) -> int | None:
+    """Seconds until the oldest of the hour's posts leaves the hour, once `per_hour` of them
+    are there; None while there is room."""
+    times = db.session.scalars(recent.order_by(Post.created_at.desc()).limit(per_hour)).all()
+    if len(times) < per_hour:
+        return None
+    oldest = times[-1]
+    if oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=hour_ago.tzinfo)
+    return max(1, int((oldest - hour_ago).total_seconds()) + 1)
 
 
 def hold_for_review(author: User) -> bool:

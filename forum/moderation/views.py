@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -12,27 +11,17 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from forum.accounts.models import User
 from forum.core import bounds, web
 from forum.core.visibility import STATES
 from forum.discussions.models import Discussion
-from forum.extensions import db, limiter
+from forum.extensions import db
 from forum.moderation import forms, permissions, registry, services
 from forum.moderation.models import ACTIONS, REASONS
 
 bp = Blueprint("moderation", __name__)
-
-REPORT_LIMIT = "20 per hour"
-
-
-def _reporter_key() -> str:
-    if current_user.is_authenticated:
-        return f"member:{current_user.id}"
-    return get_remote_address()
-
 
 def _load(kind_name: str, item_id: int):
     kind = registry.get(kind_name)
@@ -51,8 +40,6 @@ def _require_staff() -> None:
 
 @bp.route("/report/<kind_name>/<int:item_id>", methods=["GET", "POST"])
 @login_required
-@limiter.limit(lambda: current_app.config.get("FORUM_RATELIMIT_REPORT", REPORT_LIMIT),
-               key_func=_reporter_key, methods=["POST"])
 def report(kind_name: str, item_id: int):
     kind, item = _load(kind_name, item_id)
     if not kind.can_see(current_user, item):

@@ -2,7 +2,6 @@
 new recovery codes and turning it off; and the gate that sends staff to enrol first."""
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -39,9 +38,10 @@ from forum.accounts.twofactor.web import (
     recent_auth_required,
     renew_session,
 )
+from forum.core import limits
 from forum.core.errors import ServiceError, render_error
 from forum.core.security import safe_next
-from forum.extensions import db, limiter
+from forum.extensions import db
 
 CHALLENGE_TRIES = 5
 
@@ -49,12 +49,8 @@ CHALLENGE_TRIES = 5
 bp = Blueprint("twofactor", __name__)
 
 
-def _limit():
-    return limiter.limit(lambda: current_app.config["FORUM_RATELIMIT_LOGIN"], methods=["POST"])
-
 
 @bp.route("/auth/login/code", methods=["GET", "POST"])
-@_limit()
 def challenge():
     user, pending = pending_user()
     if user is None:
@@ -82,18 +78,17 @@ def _finish_login(user: User, pending: dict):
     mark_authenticated()
     mark_second_factor()
     target = safe_next(pending.get("next"), url_for("home.index"))
-    return language.after_sign_in(redirect(target), user)
+    return limits.remember_device(language.after_sign_in(redirect(target), user), user.id)
 
 
 @bp.route("/account/confirm-identity", methods=["GET", "POST"])
 @login_required
-@_limit()
 def reauth():
     target = safe_next(request.args.get("next"), url_for("twofactor.settings"))
     form = ReauthForm()
     enabled = is_enabled(current_user)
     if form.validate_on_submit():
-        if not current_user.check_password(form.password.data):
+        if not accounts_services.verify_password(current_user, form.password.data):
             form.password.errors = [*form.password.errors, _("The password is not correct.")]
         elif enabled and not verify(current_user, form.code.data or ""):
             form.code.errors = [*form.code.errors, _("That code is not right.")]

@@ -450,6 +450,8 @@ def limited_app(_app, test_config):
 
 
 def test_posting_is_rate_limited_but_previews_are_not(limited_app):
+    # Only what is saved counts, so a visitor's refused posts and previews never reach the
+    # limit; a member's publications do (tests/functional/security/test_limits.py).
     client = limited_app.test_client()
     token = csrf_from(client.get("/auth/login"))
     data = {"csrf_token": token, "body": "x"}
@@ -457,5 +459,5 @@ def test_posting_is_rate_limited_but_previews_are_not(limited_app):
                 for _ in range(4)]
     assert 429 not in [r.status_code for r in previews]
     codes = [client.post("/discussions/999999/reply", data=data).status_code for _ in range(4)]
-    assert 429 not in codes[:3] and codes[3] == 429
+    assert 429 not in codes
     assert client.get("/discussions/999999").status_code == 404

@@ -165,8 +165,10 @@ def test_new_members_have_tighter_limits(app, client, login, make_user, thread, 
     links = "See https://a.example, https://b.example and www.c.example"
     response = submit(client, url, {"body": links}, form_url=f"/discussions/{thread}")
     assert "New members can include at most 2 links in a post." in text_of(response)
+    monkeypatch.setitem(app.config, "FORUM_NEW_MEMBER_POSTS_PER_HOUR", 3)
     for n in range(3):
         submit(client, url, {"body": f"Post {n}"}, form_url=f"/discussions/{thread}")
     response = submit(client, url, {"body": "One too many"}, form_url=f"/discussions/{thread}")
     assert "New members can write 3 posts an hour." in text_of(response)
+    assert "You can try again in" in text_of(response)
     assert "One too many" in response.get_data(as_text=True)
