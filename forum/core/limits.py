@@ -305,6 +305,6 @@ def account_result(account: str, ok: bool) -> None:
     free = current_app.config.get("FORUM_RATELIMIT_ACCOUNT_FREE_ATTEMPTS", ACCOUNT_FREE_ATTEMPTS)
     cap = current_app.config.get("FORUM_RATELIMIT_ACCOUNT_MAX_DELAY", ACCOUNT_MAX_DELAY)
     if failures >= free:
-        delay = min(cap, 2 ** (failures - free))
+        delay = min(cap, 2 ** (failures - free + 1))  # 2, 4, 8 … seconds
         storage.clear(next_key)
         storage.incr(next_key, ACCOUNT_MEMORY, amount=int(time.time() + delay))
