@@ -128,6 +128,11 @@ def find_by_login(login: str) -> User | None:
     return db.session.scalar(select(User).where(column == login, User.deleted_at.is_(None)))
 
 
+def find_by_email(email: str) -> User | None:
+    """The account holding this address (the one `email_taken` finds), if any."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
 def find_by_username(username: str) -> User | None:
     """A current member by username, regardless of case; deleted members are not found."""
     return db.session.scalar(
@@ -149,14 +154,9 @@ def email_taken(email: str, *, other_than: User | None = None) -> bool:
 # --- creating members ------------------------------------------------------------------------
 
 
-def create_user(username: str, email: str, password: str, *, role: str = "member",
-                confirmed: bool = False, **profile) -> User:
-    """A member with a hashed password; profile fields are passed through as given.
-
-    Raises ServiceError when the username, address or password breaks the rules.
-    """
-    username = (username or "").strip()
-    email = normalise_email(email)
+def _check_new_user(username: str, email: str, role: str, password: str) -> None:
+    """Every rule on a new account but the address being free (registration answers a taken
+    address as a free one, see register_member)."""
     if not USERNAME_PATTERN.fullmatch(username):
         raise ServiceError(_("Use 3 to 30 letters, digits or the characters _ . -"),
                            field="username")
@@ -166,11 +166,22 @@ def create_user(username: str, email: str, password: str, *, role: str = "member
         raise ServiceError(_("This username is taken: choose another."), field="username")
     if "@" not in email:
         raise ServiceError(_("Enter a valid e-mail address."), field="email")
-    if email_taken(email):
-        raise ServiceError(_("An account with this e-mail address already exists."), field="email")
     if role not in ROLES:
         raise ServiceError(_("Unknown role."), field="role")
     check_password_policy(password)
+
+
+def create_user(username: str, email: str, password: str, *, role: str = "member",
+                confirmed: bool = False, **profile) -> User:
+    """A member with a hashed password; profile fields are passed through as given.
+
+    Raises ServiceError when the username, address or password breaks the rules.
+    """
+    username = (username or "").strip()
+    email = normalise_email(email)
+    _check_new_user(username, email, role, password)
+    if email_taken(email):
+        raise ServiceError(_("An account with this e-mail address already exists."), field="email")
     user = User(username=username, username_key=username.lower(), email=email, role=role,
                 joined_at=utcnow(), session_version=1)
     user.set_password(password)
@@ -226,11 +237,24 @@ def resolve_city(city_id: int | None) -> City | None:
 def register_member(username: str, email: str, password: str, *, full_name: str,
                     profession: str | None, organisation_id: int | None,
                     new_organisation: str | None, organisation_kind: str | None,
-                    city_id: int | None, listed: bool, language: str | None = None) -> User:
-    """A new, unconfirmed member who accepted the privacy notice; the confirmation is mailed."""
+                    city_id: int | None, listed: bool, language: str | None = None) -> User | None:
+    """A new, unconfirmed member who accepted the privacy notice; the confirmation is mailed.
+    For an address that already has an account: None, and a mail to its owner."""
     check_password_policy(password)
     organisation = resolve_organisation(organisation_id, new_organisation, organisation_kind)
     city = resolve_city(city_id)
+    owner = find_by_email(email)
+    if owner is not None:
+        # The answer is the one a new address gets, so registering tells nobody which
+        # addresses have accounts; the owner hears of it by mail instead (as Discourse does).
+        # The same work is done: the other rules, a password hash, a mail.
+        _check_new_user((username or "").strip(), owner.email, "member", password)
+        User().set_password(password)  # the hash a new account costs, thrown away
+        if owner.deleted_at is None:
+            _send(owner.email, _mail_language(owner, language), _l("You already have an account"),
+                  "register_existing.txt", user=owner, login_link=site_url("accounts.login"),
+                  reset_link=site_url("accounts.reset_request"))
+        return None
     user = create_user(username, email, password, full_name=full_name.strip(),
                        profession=(profession or "").strip() or None, organisation=organisation,
                        city=city, listed=bool(listed), privacy_accepted_at=utcnow())
@@ -326,15 +350,22 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
     new_email = normalise_email(new_email)
     if new_email == user.email:
         raise ServiceError(_("This is already your e-mail address."), field="email")
-    if email_taken(new_email, other_than=user):
-        raise ServiceError(_("An account with this e-mail address already exists."), field="email")
     user.pending_email = new_email
-    token = tokens.make_token(tokens.CHANGE_EMAIL, {"id": user.id, "email": new_email})
-    link = site_url("accounts.confirm_email", token=token)
     language = _mail_language(user)
-    hours = _hours(current_app.config["FORUM_TOKEN_MAX_AGE"])
-    _send(new_email, language, _l("Confirm your new e-mail address"), "email_change.txt",
-          user=user, link=link, hours=hours)
+    owner = find_by_email(new_email)
+    if owner is not None and owner.id != user.id:
+        # Answered as for a free address (the page and the pending change look the same), so
+        # the form tells nobody which addresses have accounts. The address's owner is told
+        # instead, and gets no link: confirm_email_change would refuse it anyway.
+        _send(owner.email, _mail_language(owner), _l("Someone tried to use your e-mail address"),
+              "email_taken_notice.txt", user=owner,
+              reset_link=site_url("accounts.reset_request"))
+    else:
+        token = tokens.make_token(tokens.CHANGE_EMAIL, {"id": user.id, "email": new_email})
+        link = site_url("accounts.confirm_email", token=token)
+        hours = _hours(current_app.config["FORUM_TOKEN_MAX_AGE"])
+        _send(new_email, language, _l("Confirm your new e-mail address"), "email_change.txt",
+              user=user, link=link, hours=hours)
     _send(user.email, language, _l("A change of e-mail address was requested"),
           "email_change_notice.txt", user=user, masked=mask_email(new_email))
 
