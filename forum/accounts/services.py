@@ -537,6 +537,17 @@ Exporter = Callable[[User], tuple[str, object]]
 Eraser = Callable[[User], None]
 EXPORTERS: list[Exporter] = []
 ERASERS: list[Eraser] = []
+# What a member did, for their public profile: the packages above (discussions, practices,
+# twinnings) register name -> loader(member, viewer), so accounts never imports them.
+PROFILE_CONTENT: dict = {}
+
+
+def register_profile_content(name: str, loader) -> None:
+    PROFILE_CONTENT[name] = loader
+
+
+def profile_content(member: User, viewer) -> dict:
+    return {name: load(member, viewer) for name, load in PROFILE_CONTENT.items()}
 
 
 def exporter(fn: Exporter) -> Exporter:

@@ -344,7 +344,9 @@ def member(username):
     if user is None:
         abort(404)
     details = permissions.can_view_profile_details(current_user, user)
-    return render_template("accounts/member.html", member=user, details=details)
+    return render_template("accounts/member.html", member=user, details=details,
+                           activity=services.profile_content(user, current_user) if details
+                           else {})
 
 
 @bp.get("/members/<username>/avatar")

@@ -13,6 +13,7 @@ from urllib.parse import quote
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from forum.accounts import services as accounts
@@ -482,6 +483,22 @@ def news_since(member: User, since) -> list[tuple[Twinning, int]]:
         .where(TwinningParticipant.user_id == member.id, visible_to(Twinning, member))
         .order_by(count.desc(), Twinning.title)).unique().all()
     return [(twinning, n) for twinning, n in rows]
+
+
+PROFILE_POSTS = 5
+
+
+def latest_posts_of(member: User, viewer) -> list[Post]:
+    """A member's latest posts the viewer may read, in discussions and spaces they may see."""
+    query = (_in_visible_spaces(select(Post).join(Discussion, Post.discussion_id == Discussion.id),
+                                viewer)
+             .where(Post.author_id == member.id, visible_to(Post, viewer))
+             .options(selectinload(Post.discussion))
+             .order_by(Post.created_at.desc(), Post.id.desc()).limit(PROFILE_POSTS))
+    return list(db.session.scalars(query).unique())
+
+
+accounts.register_profile_content("posts", latest_posts_of)
 
 
 def posts_page(discussion: Discussion, page: int, per_page: int = PAGE_SIZE):

@@ -274,5 +274,5 @@ def _register_template_helpers(state) -> None:
     state.app.jinja_env.globals.update(
         space_url=space_url, space_name=space_name,
         space_key=space_key,
-        quote_markdown=services.quote_of,
+        quote_markdown=services.quote_of, post_link=services.post_location,
     )

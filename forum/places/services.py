@@ -123,6 +123,24 @@ def city_projects(city: City, viewer, page: int):
     return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
 
 
+# What the packages above this one hold about a city (practices), shown on its page: each
+# registers name -> loader(city, viewer), so places never imports them.
+CITY_CONTENT: dict = {}
+
+
+def register_city_content(name: str, loader) -> None:
+    CITY_CONTENT[name] = loader
+
+
+def city_content(city: City, viewer) -> dict:
+    return {name: load(city, viewer) for name, load in CITY_CONTENT.items()}
+
+
+def organisations_of_city(city: City) -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).where(Organisation.city_id == city.id)
+                                   .order_by(Organisation.name)))
+
+
 def networks_of_city(city: City, viewer) -> list[Network]:
     query = (select(Network).join(NetworkMember, NetworkMember.network_id == Network.id)
              .where(NetworkMember.city_id == city.id, visible_to(Network, viewer))

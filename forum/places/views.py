@@ -3,6 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from forum.accounts import services as accounts
 from forum.attachments import services as attachments
 from forum.attachments.web import accept_uploads
 from forum.core import web
@@ -19,6 +20,8 @@ from forum.places.forms import (
 )
 from forum.places.models import PROJECT_STATUSES, NetworkMember
 from forum.places.permissions import can_curate, curators_only
+
+CITY_MEMBERS = 8
 
 bp = Blueprint("places", __name__)
 accept_uploads(bp, {"places.new_project", "places.edit_project"})
@@ -44,6 +47,10 @@ def city(slug: str):
         projects=services.city_projects(city, current_user, web.page_arg()),
         twinnings=twinnings.twinnings_of_city(city, current_user),
         networks=services.networks_of_city(city, current_user),
+        organisations=services.organisations_of_city(city),
+        # Only members listed in the directory: the city page is a door to them.
+        members=accounts.directory(city=city, per_page=CITY_MEMBERS),
+        content=services.city_content(city, current_user),
     )
 
 

@@ -25,6 +25,7 @@ from forum.core.web import PAGE_SIZE
 from forum.extensions import db
 from forum.notifications import events, follows
 from forum.notifications.services import queue_mail
+from forum.places import services as places
 from forum.places.models import City, Organisation
 from forum.practices import corpus as published_corpus
 from forum.practices import matching
@@ -137,6 +138,27 @@ def list_practices(viewer, page: int = 1, *, q: str | None = None, per_page: int
 
 def latest_practices(viewer, limit: int = 6) -> list[Practice]:
     return list(list_practices(viewer, 1, per_page=limit).items)
+
+
+CITY_PRACTICES = 6
+
+
+def practices_of_city(city, viewer):
+    """The city page's practices: the newest few, with the total for "all N practices"."""
+    return list_practices(viewer, 1, per_page=CITY_PRACTICES, city=city)
+
+
+places.register_city_content("practices", practices_of_city)
+
+
+def latest_practices_of(member, viewer) -> list[Practice]:
+    """A member's newest practices the viewer may see, for the profile."""
+    return list(db.session.scalars(_with_places(
+        select(Practice).where(Practice.author_id == member.id, visible_to(Practice, viewer))
+        .order_by(Practice.created_at.desc(), Practice.id.desc()).limit(CITY_PRACTICES))))
+
+
+accounts.register_profile_content("practices", latest_practices_of)
 
 
 def filter_options() -> list[tuple[str, str]]:

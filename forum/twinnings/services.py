@@ -96,6 +96,18 @@ def twinnings_of_city(city: City, viewer) -> list[tuple[Twinning, str]]:
     return [(t, role) for t, role in db.session.execute(query)]
 
 
+def twinnings_of_member(member, viewer) -> list[Twinning]:
+    """The twinnings a member takes part in, for the profile."""
+    query = (select(Twinning)
+             .join(TwinningParticipant, TwinningParticipant.twinning_id == Twinning.id)
+             .where(TwinningParticipant.user_id == member.id, visible_to(Twinning, viewer))
+             .order_by(Twinning.title))
+    return list(db.session.scalars(query))
+
+
+accounts.register_profile_content("twinnings", twinnings_of_member)
+
+
 def twinnings_of_network(network: Network, viewer) -> list[Twinning]:
     query = (select(Twinning).where(Twinning.network_id == network.id,
                                     visible_to(Twinning, viewer))
