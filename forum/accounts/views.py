@@ -332,8 +332,9 @@ def members():
     if city_slug and city is None:
         abort(400)
     q = request.args.get("q", "")[:100]
-    pagination = services.directory(q=q, city=city, kind=kind, page=web.page_arg(),
-                                    per_page=current_app.config["FORUM_MEMBERS_PER_PAGE"])
+    pagination = web.within_pages(services.directory(
+        q=q, city=city, kind=kind, page=web.page_arg(),
+        per_page=current_app.config["FORUM_MEMBERS_PER_PAGE"]))
     return render_template("accounts/members.html", pagination=pagination, q=q, city=city,
                            kind=kind, kinds=ORGANISATION_KINDS, cities=services.city_choices())
 

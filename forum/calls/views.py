@@ -62,7 +62,7 @@ def index():
     filters = _filters()
     return render_template(
         "calls/index.html", filters=filters, now=utcnow(),
-        calls=services.list_calls(current_user, filters, web.page_arg()),
+        calls=web.within_pages(services.list_calls(current_user, filters, web.page_arg())),
         saved=services.saved_search_for(current_user, filters), button=FlaskForm())
 
 

@@ -66,7 +66,7 @@ def report(kind_name: str, item_id: int):
 @login_required
 def queue():
     _require_staff()
-    page = services.queue(web.page_arg())
+    page = web.within_pages(services.queue(web.page_arg()))
     return render_template("moderation/queue.html", page=page,
                            waiting=services.awaiting_review(), button=forms.OptionalReasonForm())
 
@@ -308,9 +308,9 @@ def log():
     actor_name = (request.args.get("actor") or "").strip()[:30]
     actor = services.find_member(actor_name) if actor_name else None
     since, until = _day_arg("from"), _day_arg("to")
-    pagination = services.log_page(
+    pagination = web.within_pages(services.log_page(
         action=action, actor_id=actor.id if actor else (-1 if actor_name else None),
-        since=since, until=until + timedelta(days=1) if until else None, page=web.page_arg())
+        since=since, until=until + timedelta(days=1) if until else None, page=web.page_arg()))
     names = services.users_by_id(
         [e.actor_id for e in pagination.items] + [e.target_user_id for e in pagination.items])
     return render_template("moderation/log.html", pagination=pagination, names=names,

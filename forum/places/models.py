@@ -121,6 +121,18 @@ class Network(VisibilityMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class NetworkParticipant(db.Model):
+    """A person who joined a network (cities and organisations are NetworkMember rows)."""
+
+    __tablename__ = "network_participants"
+
+    network_id: Mapped[int] = mapped_column(
+        ForeignKey("networks.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class NetworkMember(db.Model):
     """A city or an organisation in a network; `is_example` marks fictional demo members."""
 

@@ -6,6 +6,14 @@ def can_curate(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_staff)
 
 
+def can_join_network(user, network) -> bool:
+    """Confirmed, not suspended members join (and leave) the networks they can see."""
+    from forum.accounts.permissions import can_post
+    from forum.core.visibility import can_see
+
+    return can_post(user) and can_see(user, network)
+
+
 def curators_only(view):
     """Visitors are sent to sign in; members who are not staff get 403."""
     from functools import wraps

@@ -6,16 +6,27 @@ from decimal import Decimal
 from urllib.parse import urlparse
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from forum.accounts import services as accounts
 from forum.attachments import services as attachments
+from forum.core.db import utcnow
 from forum.core.errors import ServiceError
 from forum.core.markup import render_markdown
 from forum.core.visibility import PUBLISHED, can_see, visible_to
 from forum.core.web import PAGE_SIZE
 from forum.extensions import db
-from forum.places.models import City, Network, NetworkMember, Organisation, Project, ProjectNews
+from forum.places.models import (
+    City,
+    Network,
+    NetworkMember,
+    NetworkParticipant,
+    Organisation,
+    Project,
+    ProjectNews,
+)
 
 # Words the URLs use next to slugs: a city or network called "new" would be unreachable.
 RESERVED_SLUGS = {"new", "edit"}
@@ -241,6 +252,66 @@ def update_network(actor, network: Network, data: dict) -> Network:
     _set_network(network, data)
     db.session.flush()
     return network
+
+
+# --- people who joined a network -----------------------------------------------------------
+
+def is_network_participant(user, network: Network) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return db.session.get(NetworkParticipant, (network.id, user.id)) is not None
+
+
+def network_participant_count(network: Network) -> int:
+    return db.session.scalar(select(func.count()).select_from(NetworkParticipant)
+                             .where(NetworkParticipant.network_id == network.id))
+
+
+def join_network(user, network: Network) -> bool:
+    """Add the member; False when already there (a second click changes nothing)."""
+    if is_network_participant(user, network):
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(NetworkParticipant(network_id=network.id, user_id=user.id,
+                                              joined_at=utcnow()))
+    except IntegrityError:
+        return False
+    return True
+
+
+def leave_network(user, network: Network) -> bool:
+    participant = db.session.get(NetworkParticipant, (network.id, user.id))
+    if participant is None:
+        return False
+    db.session.delete(participant)
+    db.session.flush()
+    return True
+
+
+def networks_of_member(member, viewer) -> list[Network]:
+    return list(db.session.scalars(
+        select(Network).join(NetworkParticipant, NetworkParticipant.network_id == Network.id)
+        .where(NetworkParticipant.user_id == member.id, visible_to(Network, viewer))
+        .order_by(Network.name)))
+
+
+accounts.register_profile_content("networks", networks_of_member)
+
+
+@accounts.exporter
+def export_networks(user) -> tuple[str, list]:
+    rows = db.session.execute(select(Network.slug, NetworkParticipant.joined_at)
+                              .join(Network, Network.id == NetworkParticipant.network_id)
+                              .where(NetworkParticipant.user_id == user.id)
+                              .order_by(Network.slug))
+    return "networks_joined", [{"network": slug, "joined_at": joined.isoformat()}
+                               for slug, joined in rows]
+
+
+@accounts.eraser
+def erase_networks(user) -> None:
+    db.session.execute(delete(NetworkParticipant).where(NetworkParticipant.user_id == user.id))
 
 
 def network_members(network: Network) -> list[NetworkMember]:

@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from forum.accounts import services as accounts
 from forum.attachments import services as attachments
@@ -9,7 +10,7 @@ from forum.attachments.web import accept_uploads
 from forum.core import web
 from forum.core.db import utcnow
 from forum.core.forms import initial_data
-from forum.extensions import db
+from forum.extensions import db, login_manager
 from forum.places import services
 from forum.places.forms import (
     CityForm,
@@ -19,7 +20,7 @@ from forum.places.forms import (
     ProjectForm,
 )
 from forum.places.models import PROJECT_STATUSES, NetworkMember
-from forum.places.permissions import can_curate, curators_only
+from forum.places.permissions import can_curate, can_join_network, curators_only
 
 CITY_MEMBERS = 8
 
@@ -33,6 +34,7 @@ accept_uploads(bp, {"places.new_project", "places.edit_project"})
 @bp.get("/cities/")
 def cities():
     cities, project_counts = services.list_cities(web.page_arg())
+    web.within_pages(cities)
     return render_template("places/cities.html", cities=cities, project_counts=project_counts)
 
 
@@ -156,7 +158,8 @@ def add_news(slug: str, project_id: int):
 @bp.get("/networks/")
 def networks():
     return render_template("places/networks.html",
-                           networks=services.list_networks(current_user, web.page_arg()))
+                           networks=web.within_pages(
+                               services.list_networks(current_user, web.page_arg())))
 
 
 @bp.get("/networks/<slug>")
@@ -167,10 +170,39 @@ def network(slug: str):
     return render_template(
         "places/network.html", network=network,
         members=services.network_members(network),
+        joined=services.is_network_participant(current_user, network),
+        may_join=can_join_network(current_user, network),
+        participant_count=services.network_participant_count(network),
+        button=FlaskForm(),
         twinnings=twinnings.twinnings_of_network(network, current_user),
         events=twinnings.events_of(network), now=utcnow(),
         discussion_page=twinnings.discussions_of(network, current_user, web.page_arg()),
     )
+
+
+def _membership(slug: str, change, done: str, unchanged: str):
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    network = services.network_by_slug(slug, current_user) or abort(404)
+    if not can_join_network(current_user, network):
+        abort(403)
+    changed = change(current_user, network)
+    db.session.commit()
+    flash(done if changed else unchanged, "success" if changed else "info")
+    # Back to the member's panel, where the button was.
+    return redirect(url_for(".network", slug=network.slug, _anchor="take-part"))
+
+
+@bp.post("/networks/<slug>/join")
+def join_network(slug: str):
+    return _membership(slug, services.join_network, _("You joined the network."),
+                       _("You are already a member of this network."))
+
+
+@bp.post("/networks/<slug>/leave")
+def leave_network(slug: str):
+    return _membership(slug, services.leave_network, _("You left the network."),
+                       _("You were not a member of this network."))
 
 
 @bp.route("/networks/new", methods=["GET", "POST"])

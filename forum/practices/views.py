@@ -30,7 +30,8 @@ def index():
         filters = services.resolve_filters(**chosen)
     except BadFilter:
         abort(400)
-    practices = services.list_practices(current_user, web.page_arg(), q=q or None, **filters)
+    practices = web.within_pages(
+        services.list_practices(current_user, web.page_arg(), q=q or None, **filters))
     return render_template("practices/index.html", practices=practices, chosen=chosen, q=q,
                            city_options=services.filter_options())
 

@@ -34,8 +34,8 @@ def index():
     except BadFilter:
         abort(400)
     return render_template("twinnings/index.html", chosen=chosen, statuses=STATUSES,
-                           twinnings=services.list_twinnings(current_user, web.page_arg(),
-                                                             **filters),
+                           twinnings=web.within_pages(services.list_twinnings(
+                               current_user, web.page_arg(), **filters)),
                            **places.filter_options(current_user))
 
 

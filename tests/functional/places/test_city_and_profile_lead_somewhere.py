@@ -104,3 +104,29 @@ def test_header_shows_the_uploaded_photo(app, client, make_user, login):
     img = page(client.get("/")).select_one(".header-avatar img")
     assert img is not None and img["src"] == "/members/anna/avatar"
     assert client.get(img["src"]).status_code == 200
+
+
+def test_members_join_and_leave_networks(app, client, make_user, login):
+    from forum.places.models import Network, NetworkParticipant
+    from tests.helpers import csrf_from
+
+    with app.app_context():
+        db.session.add(Network(slug="digiplace", name="DigiPlace", description="Rete"))
+        db.session.commit()
+    anna = make_user("anna")
+    assert "Accedi" in page(client.get("/networks/digiplace?lang=it")).select_one(
+        "#take-part").get_text()
+    login(anna)
+    token = csrf_from(client.get("/networks/digiplace"))
+    response = client.post("/networks/digiplace/join", data={"csrf_token": token})
+    assert response.headers["Location"].endswith("/networks/digiplace#take-part")
+    client.post("/networks/digiplace/join", data={"csrf_token": token})
+    with app.app_context():
+        assert db.session.query(NetworkParticipant).count() == 1
+    panel = page(client.get("/networks/digiplace?lang=it")).select_one("#take-part")
+    assert "Lascia la rete" in panel.get_text() and "1 membro" in panel.get_text()
+    assert page(client.get("/members/anna")).find("a", href="/networks/digiplace") is not None
+    client.post("/networks/digiplace/leave", data={"csrf_token": token})
+    with app.app_context():
+        assert db.session.query(NetworkParticipant).count() == 0
+    assert client.post("/networks/nowhere/join", data={"csrf_token": token}).status_code == 404

@@ -219,6 +219,8 @@ ROWS = [
     Row("places.add_news", "POST", project, staff_only(422)),
     Row("places.networks", "GET", none, PUBLIC),
     Row("places.network", "GET", network, PUBLIC),
+    Row("places.join_network", "POST", network, confirmed(302)),
+    Row("places.leave_network", "POST", network, confirmed(302)),
     Row("places.new_network", "GET", none, staff_only()),
     Row("places.new_network", "POST", none, staff_only(200)),
     Row("places.edit_network", "GET", network, staff_only()),
@@ -382,6 +384,10 @@ ROWS += [
     Row("practices.index", "GET", lambda w: {"kind": "bogus"}, everyone(400),
         case="bad filter"),
     Row("twinnings.index", "GET", lambda w: {"page": "x"}, everyone(400), case="bad page"),
+    # A page past the end of any list is a 404, whatever the list (issue 20).
+    *(Row(endpoint, "GET", lambda w: {"page": "999"}, everyone(404), case="past the end")
+      for endpoint in ("twinnings.index", "places.networks", "places.cities",
+                       "practices.index", "calls.index", "accounts.members")),
     Row("accounts.members", "GET", lambda w: {"kind": "bogus"}, everyone(400),
         case="bad filter"),
     Row("search.results", "GET", lambda w: {"q": "x", "type": "bogus"}, everyone(400),
