@@ -3,7 +3,7 @@ items and places, the item's actions side by side, and a notice on each new repo
 import pytest
 from sqlalchemy import select
 
-from forum.core.caching import cache
+from forum.core.caching import FileVersion, cache
 from forum.extensions import db
 from forum.moderation import services
 from forum.notifications.models import Notification
@@ -14,6 +14,13 @@ from tests.functional.moderation.moderation_support import (
     start_discussion,
 )
 from tests.helpers import page, submit, text_of
+
+
+@pytest.fixture(autouse=True)
+def own_content_version(app, monkeypatch, tmp_path):
+    # A version of these tests' own: other test processes commit (and move theirs) meanwhile.
+    monkeypatch.setitem(app.extensions, "forum_content_version",
+                        FileVersion(tmp_path / "content-version"))
 
 
 @pytest.fixture
