@@ -1,7 +1,7 @@
 """network_participants: members who joined a network
 
 Revision ID: c3d9e5f1a204
-Revises: b7e2c41d9a03
+Revises: b5e0c7a41f2d
 Create Date: 2026-12-04
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = 'c3d9e5f1a204'
-down_revision = 'b7e2c41d9a03'
+down_revision = 'b5e0c7a41f2d'
 branch_labels = None
 depends_on = None
 
