@@ -170,7 +170,7 @@ def measure(args, env: dict) -> None:
     # production without --yes-i-know).
     server = subprocess.Popen(command, cwd=ROOT, env={**env, "FORUM_ENV": "production"})
     try:
-        wait_for(port)
+        wait_for(port, server)
         mix = query_mix()
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         samples: dict[str, list[float]] = {}

@@ -15,7 +15,6 @@ from flask import current_app
 from markupsafe import Markup, escape
 from whoosh import collectors, highlight
 from whoosh import query as wq
-from whoosh.matching import WrappingMatcher
 from whoosh.qparser import AndGroup, MultifieldParser, plugins
 from whoosh.reading import ReaderClosed
 
@@ -57,6 +56,7 @@ FEW_RESULTS = 3            # below this many results, "did you mean" is offered
 # Below this many documents with every word (a page), the documents with any of them are
 # shown instead, ranked by how many words and how well they match.
 RELAX_BELOW = 20
+PRIOR_WINDOW = 4           # pages of the unweighted order the type prior may re-rank
 READ_ATTEMPTS = 3
 SORTS = ("relevance", "date")
 
@@ -262,55 +262,15 @@ def _words_query(schema, words: list[QueryWord], relaxed: bool):
     return (wq.Or if relaxed else wq.And)(groups)
 
 
-class _TypeWeighted(wq.WrappingQuery):
-    """Multiplies each document's score by its type's weight (read from the facets column)."""
-
-    def __init__(self, child, weights: dict[str, float]):
-        super().__init__(child)
-        self.weights = weights
-
-    def _rewrap(self, child):
-        return self.__class__(child, self.weights)
-
-    def __eq__(self, other):
-        return (type(other) is type(self) and self.child == other.child
-                and self.weights == other.weights)
-
-    def __hash__(self):
-        return hash(self.child) ^ hash(tuple(sorted(self.weights.items())))
-
-    def matcher(self, searcher, context=None):
-        child = self.child.matcher(searcher, context)
-        reader = searcher.reader()
-        if not child.is_active() or not reader.has_column("facets"):
-            return child  # nothing matched, or an empty segment (no column to read)
-        return _TypeWeightMatcher(child, reader.column_reader("facets"), self.weights)
-
-
-class _TypeWeightMatcher(WrappingMatcher):
-    """The child's score times its document's type weight. Whoosh skips blocks whose best
-    score cannot reach the page: the wrapper's `boost` is the highest weight, so the bounds
-    it reports (max_quality, block_quality, skip_to_quality) stay upper bounds."""
-
-    def __init__(self, child, column, weights: dict[str, float]):
-        self._column = column
-        self._weights = {k.encode(): v for k, v in weights.items()}
-        super().__init__(child, boost=max(max(weights.values(), default=1.0), 1.0))
-
-    def _replacement(self, newchild):
-        return self.__class__(newchild, self._column,
-                              {k.decode(): v for k, v in self._weights.items()})
-
-    def _factor(self) -> float:
-        doc_type = self._column[self.child.id()].split(b";", 1)[0]
-        return self._weights.get(doc_type, 1.0)
-
-    def score(self):
-        return self.child.score() * self._factor()
-
-    def replace(self, minquality=0):
-        child = self.child.replace(minquality / self.boost)
-        return self if child is self.child else self._replacement(child)
+def _rerank(searcher, results, weights: dict[str, float]) -> None:
+    """Each hit's score times its type's weight (read from the facets column), re-sorted."""
+    if not results.top_n:
+        return  # nothing to order (and an empty index has no column to read)
+    column = searcher.reader().column_reader("facets")
+    encoded = {k.encode(): v for k, v in weights.items()}
+    results.top_n = sorted(
+        ((score * encoded.get(column[docnum].split(b";", 1)[0], 1.0), docnum)
+         for score, docnum in results.top_n), key=lambda pair: (-pair[0], pair[1]))
 
 
 def clean_query(text: str) -> str:
@@ -577,8 +537,7 @@ class WhooshBackend(SearchBackend):
         q = _cap_prefixes(q, searcher.reader()).normalize()
         if q is wq.NullQuery or not list(q.leaves()):
             raise QueryError(text)
-        q = _restrict(q, request)
-        return _TypeWeighted(q, request.type_weights) if request.type_weights else q
+        return _restrict(q, request)
 
     def _search(self, searcher, text, request, user, relaxed=False) -> SearchResult:
         q = self._query(searcher, text, request, request.words, relaxed)
@@ -589,9 +548,16 @@ class WhooshBackend(SearchBackend):
         first = (request.page - 1) * request.per_page
         limit = first + request.per_page
         head = None
+        # The type prior re-ranks the plain order rather than join the query: a multiplier
+        # inside it loosens the score bounds Whoosh skips blocks by. When every match is
+        # scored (below), it re-ranks the best PRIOR_WINDOW pages; on the skipping path it
+        # re-ranks the hits up to this page only, as a wider window there cost a phrase of
+        # common words five times as long.
+        weights = request.type_weights if request.sort == "relevance" else {}
+        window = limit * PRIOR_WINDOW if weights else limit
         if request.sort == "relevance" and \
                 q.estimate_size(searcher.reader()) <= FULL_SCAN_ESTIMATE:
-            collector = _FirstMatches(limit)
+            collector = _FirstMatches(window)
             try:
                 searcher.search_with_collector(
                     q, collectors.FilterCollector(collector, None, hidden or None))
@@ -600,12 +566,16 @@ class WhooshBackend(SearchBackend):
                         time.process_time() - collector.started)
             else:
                 results = collector.results()
+                if weights:
+                    _rerank(searcher, results, weights)
                 counted = [(docnum, 1.0) for docnum in collector.docnums]
                 return self._result(searcher, results, first, limit, counted, len(counted),
                                     True, text, request, hidden)
         # Only the hits up to this page are scored: Whoosh then skips the blocks of the
         # posting lists that cannot reach them (the total is counted apart, below).
         results = searcher.search(q, limit=limit, terms=False, **options)
+        if weights:
+            _rerank(searcher, results, weights)
         top = results.top_n
         if len(top) < limit:
             # Fewer than asked for: every match is here, so the total is exact.

@@ -19,7 +19,7 @@ from forum.search import lexicon
 from forum.search.analysis import ENGLISH, ITALIAN, fold
 
 ALTERNATIVE_WEIGHT = 0.5
-MAX_ALTERNATIVES = 6
+MAX_ALTERNATIVES = 4
 MAX_QUERY_WORDS = 12
 
 # Per type of content, what its score is multiplied by. A twinning is the site's core
@@ -67,9 +67,11 @@ def _alternatives(text: str, lex: lexicon.Lexicon) -> list[Alternative]:
     for term, lang in lex.translations(text):
         stems = _stems(term, lang)
         # A longer phrase around the word itself ("governance model") finds nothing more.
-        if not stems or (lang, stems) in seen or any(set(o) <= set(stems) for o in own if o):
+        # ...and the same words in another order ("pubblica illuminazione") neither.
+        if not stems or (lang, frozenset(stems)) in seen or \
+                any(set(o) <= set(stems) for o in own if o):
             continue
-        seen.add((lang, stems))
+        seen.add((lang, frozenset(stems)))
         found.append(Alternative(term, lang))
         if len(found) == MAX_ALTERNATIVES:
             break
