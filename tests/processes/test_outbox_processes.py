@@ -119,7 +119,10 @@ def test_two_workers_deliver_every_message_once(shared_site, tmp_path, request):
     ids = {int(mid.split(".")[1]) for mid in counts}
     assert ids == expected
     sent = [sent_by(out) for out, _err in outputs]
-    assert sum(sent) == MESSAGES
+    # A round is reported when it ends: a worker stopped in its last round (a slow machine)
+    # has committed every message of it but not printed its total yet. The database below
+    # is what proves every message was sent.
+    assert 0 < sum(sent) <= MESSAGES
     if postgres:
         assert min(sent) >= 1, sent
     with app.app_context():

@@ -126,6 +126,26 @@ URL_ATTRIBUTES = frozenset({
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
 
 
+SITE = "http://localhost/"  # FORUM_BASE_URL of the tests
+
+
+def _page_address(tag: str, attrs) -> list[tuple[str, str]]:
+    """The element's attributes, with those that name the page itself made the same as the
+    harmless page's: its links to its own address in each language (rel=canonical, hreflang)
+    and to its feeds (rel=alternate with a type), whose href holds the URL or slug asked for
+    and whose title quotes the content, and its meta description, which quotes it too. A
+    payload that broke out of one of these attributes would add attributes or elements,
+    which are still compared."""
+    pairs = [(k, v or "") for k, v in attrs]
+    named = dict(pairs)
+    if tag == "link" and named.get("rel") in ("canonical", "alternate") and \
+            named.get("href", "").startswith((SITE, "/")):
+        return [(k, "this page's" if k in ("href", "title") else v) for k, v in pairs]
+    if tag == "meta" and named.get("name") == "description":
+        return [(k, "this page's" if k == "content" else v) for k, v in pairs]
+    return pairs
+
+
 class PageScan(HTMLParser):
     """One pass over a page with the standard library's parser (what BeautifulSoup's
     "html.parser" uses, without building a tree: a sweep reads thousands of pages)."""
@@ -149,7 +169,7 @@ class PageScan(HTMLParser):
             self.titles += 1
             self.in_title = True
         if tag in SCRIPTABLE:
-            self.scriptable.append([tag, tuple(sorted((k, v or "") for k, v in attrs)), ""])
+            self.scriptable.append([tag, tuple(sorted(_page_address(tag, attrs))), ""])
 
     def handle_endtag(self, tag):
         if tag == "title":
