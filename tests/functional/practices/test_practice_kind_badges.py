@@ -19,3 +19,6 @@ def test_each_kind_has_its_own_badge(app, client, make_user):
               for b in soup.select(".practice-card .badge.practice-kind")}
     assert badges == {"Offro": ["practice-kind-offer"], "Cerco": ["practice-kind-seek"],
                       "Storia": ["practice-kind-story"]}
+    story = next(c for c in soup.select(".practice-card") if "Pratica story" in c.get_text())
+    offer = next(c for c in soup.select(".practice-card") if "Pratica offer" in c.get_text())
+    assert "Aperto" not in story.get_text() and "Aperto" in offer.get_text()
