@@ -398,6 +398,7 @@ def main() -> int:  # noqa: C901 - one script run top to bottom: set up, load, c
            "FORUM_ENV": "production", "FORUM_BASE_URL": f"http://127.0.0.1:{port}",
            "FORUM_SEARCH_INDEX_DIR": str(workdir / "index"),
            "FORUM_UPLOAD_DIR": str(workdir / "uploads"),
+           "FORUM_CONTENT_VERSION_FILE": str(workdir / "content-version"),
            # Every member signs in from this one address: the limits set for it.
            "FORUM_RATELIMIT_LOGIN": "10000 per minute", "FORUM_RATELIMIT_POST":
            "10000 per minute", "FORUM_NEW_MEMBER_POSTS_PER_HOUR": "10000"}

@@ -207,6 +207,9 @@ def main() -> None:
     env = {**os.environ, "DATABASE_URL": database_url, "FORUM_SECRET_KEY": "bench",
            "FORUM_ENV": "production", "FORUM_SEARCH_INDEX_DIR": str(workdir / "index"),
            "FORUM_UPLOAD_DIR": str(workdir / "uploads"), "WEB_CONCURRENCY": str(args.workers),
+           # Its own content version: another site run from this checkout (a load test)
+           # would otherwise empty this one's page cache and memos with every write.
+           "FORUM_CONTENT_VERSION_FILE": str(workdir / "content-version"),
            "GUNICORN_ACCESS_LOG": "", "GUNICORN_LOG_LEVEL": "warning"}
     env.setdefault("FORUM_BASE_URL", "http://127.0.0.1")
     info = build(workdir, env, args)

@@ -145,6 +145,9 @@ ENV_SETTINGS = {
     "FORUM_REAUTH_SECONDS": int,
     "FORUM_REDIS_URL": str,
     "FORUM_PAGE_CACHE_SECONDS": int,
+    # Without Redis, the content version is this file's time (default instance/content-version):
+    # two sites run from one checkout (a benchmark beside a load test) need one each.
+    "FORUM_CONTENT_VERSION_FILE": str,
 }
 
 # Environment names that map onto Flask's own keys.
