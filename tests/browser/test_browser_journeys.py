@@ -289,6 +289,8 @@ def test_staff_hide_a_reported_post(server, page, other_person):
     post = reporter.locator("article.post", has_text=text)
     report = post.locator("a[href*='/report/post/']")
     post_id = report.get_attribute("href").rstrip("/").split("/")[-1]
+    # "Segnala" is in the post's menu of secondary actions.
+    post.locator("details.post-menu > summary").click()
     report.click()
     reporter.wait_for_load_state()
     form = reporter.locator("form.report-form")

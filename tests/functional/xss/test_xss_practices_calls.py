@@ -13,6 +13,7 @@ from forum.calls import services as calls
 from forum.calls.feeds import xml_text
 from forum.calls.models import ROME
 from forum.core.db import utcnow
+from forum.core.web import PAGE_SIZE
 from forum.extensions import db
 from forum.places.models import City, Organisation
 from forum.practices import services as practices
@@ -108,7 +109,11 @@ def _visits(text: str, made: dict, *, staff: bool) -> list[Visit]:
             Visit("proposal", f"/calls/{made['proposal']}", text, [title])]
 
 
-LISTS = ("/practices/", "/practices/?page=2", "/calls/", "/calls/?page=2", "/")
+def _lists(count: int) -> tuple[str, ...]:
+    # A second page only when the batch fills more than one (past the end is a 404).
+    more = count > PAGE_SIZE
+    return ("/practices/", *(["/practices/?page=2"] if more else []), "/calls/",
+            *(["/calls/?page=2"] if more else []), "/")
 
 
 @pytest.mark.parametrize("batch", BATCHES, ids=batch_id)
@@ -120,7 +125,7 @@ def test_every_practice_and_call_field(app, client, login, batch):
         if as_staff:
             login(staff)
         lists = [Visit(url, url, "the batch") for url in
-                 (("/calls/pending", "/account/calls") if as_staff else LISTS)]
+                 (("/calls/pending", "/account/calls") if as_staff else _lists(len(made) + 1))]
         baselines = {visit.kind: scan(client.get(visit.url))
                      for visit in _visits(*harmless, staff=as_staff) + lists}
         visits = [visit for entry in made for visit in _visits(*entry, staff=as_staff)]
