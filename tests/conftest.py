@@ -100,6 +100,9 @@ def test_config(request, database_url, tmp_path_factory):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "FORUM_UPLOAD_DIR": str(instance / "uploads"),
         "FORUM_SEARCH_INDEX_DIR": str(instance / "index"),
+        # Each xdist worker its own content version: another worker's commits must not make
+        # this one's cached figures (and so its query counts) move mid-test.
+        "FORUM_CONTENT_VERSION_FILE": str(instance / "content-version"),
         # The PostgreSQL run indexes everything in PostgreSQL, as a site on it would.
         "FORUM_SEARCH_BACKEND": search_backends(request.config)[-1],
     }
