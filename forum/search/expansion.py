@@ -110,13 +110,14 @@ def expand(text: str) -> list[QueryWord] | None:
     return words
 
 
-def also_searched(words: list[QueryWord] | None) -> list[str]:
-    """The alternatives a search used, for the results page ("also searched: ...")."""
-    shown: list[str] = []
+def also_searched(words: list[QueryWord] | None) -> list[tuple[str, str]]:
+    """The alternatives a search used, with their language, for the results page ("also
+    searched: ..."; each marked with its `lang`, as the other language's words are)."""
+    shown: list[tuple[str, str]] = []
     for word in words or ():
         for alternative in word.alternatives:
-            if fold(alternative.text) not in {fold(s) for s in shown}:
-                shown.append(alternative.text)
+            if fold(alternative.text) not in {fold(text) for text, _lang in shown}:
+                shown.append((alternative.text, alternative.language))
     return shown
 
 

@@ -44,7 +44,7 @@ class SearchPage:
     items: list[ResultItem]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     # The translations and synonyms searched besides the visitor's words.
-    also_searched: list[str] = field(default_factory=list)
+    also_searched: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -58,8 +58,12 @@ def search(user, request: SearchRequest, exact: bool = False) -> SearchPage:
     synonyms from the lexicon (forum/search/expansion.py), and every search weighs types of
     content by their prior; the back-end only receives the expanded words.
     """
-    words = None if exact else expansion.expand(request.q)
-    request = replace(request, words=words, type_weights=expansion.type_weights(words))
+    # A caller that expanded the words itself (or weighed the types) is taken at its word.
+    words = request.words
+    if words is None and not exact:
+        words = expansion.expand(request.q)
+    request = replace(request, words=words,
+                      type_weights=request.type_weights or expansion.type_weights(words))
     result = get_backend().search(request, user)
     rows = _load(result.hits)
     items = []

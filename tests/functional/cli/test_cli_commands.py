@@ -168,7 +168,8 @@ def test_seed_demo_counts_what_it_wrote_and_builds_the_index_once(app, cli, capl
     lines = dict(line.split(": ", 1) for line in first.output.splitlines() if ": " in line)
     assert lines["discussions"] == f"{count(app, Discussion)} created, 0 already there"
     assert lines["posts"] == f"{count(app, Post)} created, 0 already there"
-    assert lines["search index"].startswith("built, ")
+    # Whoosh builds its index; PostgreSQL's search tables exist already and take the changes.
+    assert lines["search index"].startswith("built, ") or lines["search index"] == "up to date"
     with app.app_context():
         assert search.check().clean
 

@@ -1,6 +1,5 @@
 """What only the PostgreSQL back-end has: expanded words from the services (alternatives,
 the OR fallback, priors per kind), sentinels in user text, and the vocabulary."""
-from types import SimpleNamespace
 
 import pytest
 from flask_login import AnonymousUserMixin
@@ -9,6 +8,7 @@ from sqlalchemy import select
 from forum.discussions.models import Post
 from forum.extensions import db
 from forum.search import services
+from forum.search.expansion import Alternative, QueryWord
 from forum.search.pg import LT, START, STOP
 from forum.search.pg_schema import words
 from tests.search_support import make_content
@@ -25,8 +25,7 @@ def postgres(app):
 
 
 def word(text, *alternatives):
-    return SimpleNamespace(text=text, alternatives=[
-        SimpleNamespace(text=t, language=lang, weight=0.5) for t, lang in alternatives])
+    return QueryWord(text, [Alternative(t, lang, 0.5) for t, lang in alternatives])
 
 
 def search(app, q, words=None, **fields):
@@ -34,7 +33,8 @@ def search(app, q, words=None, **fields):
     if words is not None:
         request.words = words
     with app.test_request_context():
-        return services.search(AnonymousUserMixin(), request)
+        # Without words given, the query as written (no lexicon expansion above the back-end).
+        return services.search(AnonymousUserMixin(), request, exact=words is None)
 
 
 def reply(app, discussion_id, number, html):
