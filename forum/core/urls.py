@@ -28,6 +28,15 @@ def site_url(endpoint: str, **values) -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+def site_path(endpoint: str, **values) -> str:
+    """The path of an endpoint at the configured address, as url_for gives it in a request,
+    but built without one (a commit hook, the CLI, a probe whose request has another host)."""
+    anchor = values.pop("_anchor", None)
+    current_app.inject_url_defaults(endpoint, values)
+    path = _adapter().build(endpoint, values)
+    return f"{path}#{anchor}" if anchor else path
+
+
 def url_builder() -> Callable[[str, dict], str]:
     """site_url for many links at once, usable after the app context has gone (a streamed
     file builds thousands): the URL map is bound to the site's address once."""

@@ -11,13 +11,14 @@ side in the layers and do not import each other.
 """
 from collections.abc import Callable, Mapping
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from forum.accounts.models import User
+from forum.core.urls import site_path
 from forum.extensions import db
 from forum.notifications import events
 from forum.notifications.models import DAILY
@@ -48,9 +49,11 @@ def on_badge(conn, user_id: int, code: str) -> None:
 
 
 def _link(code: str) -> str:
+    """The badge's place on the badges page, built from the site's address: the commit may
+    come from the CLI or from a request made for another host, where url_for cannot build."""
     if "engagement.badges" not in current_app.view_functions:
-        return url_for("notifications.index")
-    return url_for("engagement.badges", _anchor=code)
+        return site_path("notifications.index")
+    return site_path("engagement.badges", _anchor=code)
 
 
 def _before_commit(session: Session) -> None:
@@ -61,12 +64,7 @@ def _before_commit(session: Session) -> None:
         member = session.get(User, user_id)
         if member is None or not _held(user_id, code):
             continue
-        if has_request_context():
-            link = _link(code)
-        else:
-            with current_app.test_request_context(base_url=current_app.config["FORUM_BASE_URL"]):
-                link = _link(code)
-        events.emit("badge.earned", None, member, title=code, link=link)
+        events.emit("badge.earned", None, member, title=code, link=_link(code))
 
 
 def _after_rollback(session: Session) -> None:

@@ -22,7 +22,7 @@ with a `Subject` for the badge model (title, link, who may see it) in `SUBJECTS`
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
@@ -30,6 +30,7 @@ from sqlalchemy import select, update
 from forum.accounts.models import User
 from forum.calls.models import Call
 from forum.core.db import utcnow
+from forum.core.urls import site_path
 from forum.core.visibility import PUBLISHED, can_see
 from forum.discussions.models import Discussion, Post
 from forum.extensions import db
@@ -161,8 +162,8 @@ def _discussion_visible(user, discussion) -> bool:
 def _post_link(post: Post) -> str:
     # The discussion page's own rule (20 posts a page), without importing its views.
     page = (post.number - 1) // 20 + 1
-    return url_for("discussions.show", discussion_id=post.discussion_id, page=page,
-                   _anchor=f"post-{post.number}")
+    return site_path("discussions.show", discussion_id=post.discussion_id, page=page,
+                     _anchor=f"post-{post.number}")
 
 
 def _discussion_mutes(discussion: Discussion) -> list:
@@ -183,8 +184,8 @@ def _space_visible(user, event: Event) -> bool:
 def _event_link(event: Event) -> str:
     space = _event_space(event)
     if isinstance(space, Twinning):
-        return url_for("twinnings.show", slug=space.slug)
-    return url_for("places.network", slug=space.slug)
+        return site_path("twinnings.show", slug=space.slug)
+    return site_path("places.network", slug=space.slug)
 
 
 SUBJECTS: dict[type, Subject] = {
@@ -196,17 +197,17 @@ SUBJECTS: dict[type, Subject] = {
         mute_keys=lambda p: _discussion_mutes(p.discussion)),
     Discussion: Subject(
         "discussion", lambda d: d.title,
-        lambda d: url_for("discussions.show", discussion_id=d.id),
+        lambda d: site_path("discussions.show", discussion_id=d.id),
         _discussion_visible, lambda d: d.visibility == PUBLISHED,
         group=lambda d: f"discussion:{d.id}", mute_keys=_discussion_mutes),
     Event: Subject("event", lambda e: e.title, _event_link, _space_visible,
                    lambda e: True, mute_keys=lambda e: [("twinning", e.twinning_id)]),
     Practice: Subject("practice", lambda p: p.title,
-                      lambda p: url_for("practices.show", practice_id=p.id), can_see,
+                      lambda p: site_path("practices.show", practice_id=p.id), can_see,
                       lambda p: p.visibility == PUBLISHED),
-    Call: Subject("call", lambda c: c.title, lambda c: url_for("calls.show", call_id=c.id),
+    Call: Subject("call", lambda c: c.title, lambda c: site_path("calls.show", call_id=c.id),
                   can_see, lambda c: c.visibility == PUBLISHED),
-    User: Subject("user", lambda u: u.display_name, lambda u: url_for("notifications.index"),
+    User: Subject("user", lambda u: u.display_name, lambda u: site_path("notifications.index"),
                   lambda user, u: True, lambda u: True),
 }
 

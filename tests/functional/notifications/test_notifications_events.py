@@ -4,6 +4,7 @@ when, interest in and a match on one's practice, a new discussion or event in a 
 network."""
 from datetime import timedelta
 
+import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -63,6 +64,22 @@ def test_a_badge_rolled_back_notifies_nobody(app, scene, make_user):
     assert notices(app, newcomer, "badge") == []
     scene.reply(newcomer, "Una prima risposta")
     assert [n.title for n in notices(app, newcomer, "badge")] == ["first-contribution"]
+
+
+@pytest.mark.parametrize("where", ["no request", "a request for another host"])
+def test_a_badge_earned_where_url_for_cannot_build_links_to_the_badges_page(
+        app, scene, make_user, monkeypatch, where):
+    # The CLI commits outside any request; bench/site_probe.py commits inside a request made
+    # for localhost while production trusts only the site's own host (no URL adapter then).
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", ["gemellaggi.example"])
+    newcomer = make_user("nuova")
+    context = app.app_context() if where == "no request" else app.test_request_context()
+    with context:
+        discussion = db.session.get(Discussion, scene.discussion_id)
+        discussions.reply(_u(newcomer), discussion, "Una prima risposta")
+        db.session.commit()
+    (badge,) = notices(app, newcomer, "badge")
+    assert badge.link == "/badges#first-contribution"
 
 
 def test_badge_notices_can_be_turned_off_by_email(app, client, login, scene):
