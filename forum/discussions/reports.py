@@ -6,6 +6,7 @@ from sqlalchemy.orm import selectinload
 from forum.core.reportable import ReportKind
 from forum.discussions import permissions, services
 from forum.discussions.models import Discussion, Post
+from forum.discussions.urls import post_location
 
 
 def _space_place(discussion: Discussion) -> tuple[str, str] | None:
@@ -23,7 +24,7 @@ def _opening_html(discussion: Discussion) -> str | None:
 
 POSTS = ReportKind(
     "post", Post, _l("Post"),
-    title=lambda p: p.discussion.title, url=services.post_location,
+    title=lambda p: p.discussion.title, url=post_location,
     author=lambda p: p.author,
     content_html=lambda p: p.body_html,
     visible=lambda u, p: (permissions.can_see_discussion(u, p.discussion)

@@ -5,7 +5,8 @@ from sqlalchemy.orm import joinedload, object_session
 
 from forum.core import visibility
 from forum.core.searchable import Document, SearchType, changed, ids_of, site_path, strictest, text
-from forum.discussions.models import Discussion, Post, page_of
+from forum.discussions.models import Discussion, Post
+from forum.discussions.urls import post_location
 from forum.places.models import Network
 from forum.twinnings.models import Twinning, TwinningCity
 
@@ -65,12 +66,6 @@ def _post_doc(p: Post) -> Document | None:
                     **facets)
 
 
-def _post_url(p: Post) -> str:
-    page = page_of(p.number)
-    url = site_path("discussions", p.discussion_id)
-    return f"{url}?page={page}#post-{p.number}" if page > 1 else f"{url}#post-{p.number}"
-
-
 def _discussion_options():
     return [joinedload(Discussion.twinning).selectinload(Twinning.cities)
             .joinedload(TwinningCity.city),
@@ -96,7 +91,7 @@ DISCUSSIONS = SearchType(
 POSTS = SearchType(
     name="post", model=Post, label=_l("Posts"),
     build=_post_doc,
-    url=_post_url,
+    url=post_location,
     can_see=lambda user, p: visibility.can_see(user, p) and visibility.can_see(user, p.discussion),
     options=lambda: [joinedload(Post.discussion).options(*_discussion_options())],
     related={

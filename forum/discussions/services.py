@@ -10,7 +10,6 @@ from html import escape
 from html.parser import HTMLParser
 from urllib.parse import quote
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
@@ -25,7 +24,8 @@ from forum.core.errors import ServiceError
 from forum.core.markup import render_markdown, sanitise_html
 from forum.core.visibility import DELETED, PENDING, PUBLISHED, visible_to
 from forum.core.web import PAGE_SIZE
-from forum.discussions.models import GENERAL_TITLE, Discussion, Post, page_of
+from forum.discussions.models import GENERAL_TITLE, Discussion, Post
+from forum.discussions.urls import post_location
 from forum.extensions import db
 from forum.moderation import audit, trust
 from forum.notifications import events, follows
@@ -505,12 +505,6 @@ def posts_page(discussion: Discussion, page: int, per_page: int = PAGE_SIZE):
     """Every post of the thread, in order (placeholders included, so numbering holds)."""
     query = select(Post).where(Post.discussion_id == discussion.id).order_by(Post.number)
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
-
-
-def post_location(post: Post) -> str:
-    """The one address of a post: the page of its thread that holds it, at the post."""
-    return url_for("discussions.show", discussion_id=post.discussion_id,
-                   page=page_of(post.number), _anchor=f"post-{post.number}")
 
 
 def find_space(kind: str, slug: str):

@@ -20,6 +20,7 @@ from forum.core.web import PAGE_SIZE
 from forum.discussions import permissions, services
 from forum.discussions.forms import ActionForm, DiscussionForm, EditPostForm, PostForm, StateForm
 from forum.discussions.models import Discussion, Post
+from forum.discussions.urls import post_location
 from forum.extensions import db
 
 bp = Blueprint("discussions", __name__)
@@ -72,7 +73,7 @@ def reply(discussion_id: int):
                                      form.attachments.data, form.submission.data),
         lambda post: (_("Thank you: your reply will appear once staff have approved it."), "info")
         if post.visibility == PENDING else _("Your reply has been published."),
-        services.post_location)
+        post_location)
     return done or _render_thread(discussion, None, form)
 
 
@@ -157,7 +158,7 @@ def edit_post(post_id: int):
             done = web.submit(
                 form, lambda: services.edit_post(current_user, post, form.body.data, title,
                                                  form.attachments.data),
-                _("Your changes have been saved."), lambda _saved: services.post_location(post))
+                _("Your changes have been saved."), lambda _saved: post_location(post))
             if done:
                 return done
     return render_template("discussions/edit_post.html", form=form, post=post,
@@ -176,7 +177,7 @@ def delete_post(post_id: int):
     services.delete_post(current_user, post)
     db.session.commit()
     flash(_("The post has been deleted."), "success")
-    return redirect(services.post_location(post))
+    return redirect(post_location(post))
 
 
 @bp.post("/posts/<int:post_id>/restore")
@@ -190,7 +191,7 @@ def restore_post(post_id: int):
     services.restore_post(current_user, post)
     db.session.commit()
     flash(_("The post has been restored."), "success")
-    return redirect(services.post_location(post))
+    return redirect(post_location(post))
 
 
 # --- staff -----------------------------------------------------------------------------------
@@ -274,5 +275,5 @@ def _register_template_helpers(state) -> None:
     state.app.jinja_env.globals.update(
         space_url=space_url, space_name=space_name,
         space_key=space_key,
-        quote_markdown=services.quote_of, post_link=services.post_location,
+        quote_markdown=services.quote_of, post_link=post_location,
     )

@@ -33,6 +33,7 @@ from forum.core.db import utcnow
 from forum.core.urls import site_path
 from forum.core.visibility import PUBLISHED, can_see
 from forum.discussions.models import Discussion, Post
+from forum.discussions.urls import post_location
 from forum.extensions import db
 from forum.notifications import follows
 from forum.notifications.models import DAILY, INSTANT, NEVER, Notification
@@ -159,13 +160,6 @@ def _discussion_visible(user, discussion) -> bool:
     return can_see(user, discussion) and space is not None and can_see(user, space)
 
 
-def _post_link(post: Post) -> str:
-    # The discussion page's own rule (20 posts a page), without importing its views.
-    page = (post.number - 1) // 20 + 1
-    return site_path("discussions.show", discussion_id=post.discussion_id, page=page,
-                     _anchor=f"post-{post.number}")
-
-
 def _discussion_mutes(discussion: Discussion) -> list:
     return [("discussion", discussion.id), ("twinning", discussion.twinning_id)]
 
@@ -190,7 +184,7 @@ def _event_link(event: Event) -> str:
 
 SUBJECTS: dict[type, Subject] = {
     Post: Subject(
-        "post", lambda p: p.discussion.title, _post_link,
+        "post", lambda p: p.discussion.title, post_location,
         lambda user, p: _discussion_visible(user, p.discussion) and can_see(user, p),
         lambda p: p.visibility == PUBLISHED and p.discussion.visibility == PUBLISHED,
         group=lambda p: f"discussion:{p.discussion_id}",
