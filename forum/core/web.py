@@ -1,14 +1,16 @@
 """Helpers the views of every package share: the ?page= argument, a service's refusal shown
-on its form, and the one way a form view runs its service (`submit`)."""
+on its form, the one way a form view runs its service (`submit`) and joining or leaving a
+space (`membership`)."""
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Response, abort, flash, redirect, request
+from flask import Response, abort, flash, redirect, request, url_for
+from flask_login import current_user
 
 from forum.core.db import committed
 from forum.core.errors import ServiceError
 from forum.core.limits import note_retry_after
-from forum.extensions import db
+from forum.extensions import db, login_manager
 
 T = TypeVar("T")
 # What to flash after a commit: a message (shown as a success), (message, category), or None.
@@ -69,3 +71,22 @@ def submit(form, action: Callable[[], T], success: Flash | Callable[[T], Flash],
         flash(message, "success")
     target = next_url(result) if callable(next_url) else next_url
     return redirect(target) if isinstance(target, str) else target
+
+
+def membership(lookup: Callable[[object], object], allowed: Callable[[object, object], bool],
+               change: Callable[[object, object], bool], messages: tuple[str, str],
+               endpoint: str) -> Response:
+    """Join or leave a space (a twinning, a network): a visitor signs in first; `lookup(user)`
+    finds the space (404), `allowed(user, space)` may refuse (403); `change(user, space)` says
+    whether anything changed, flashed as `messages` (done, unchanged). Back to the member's
+    panel on `endpoint`'s page, where the button was, not the top of a long page."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    space = lookup(current_user) or abort(404)
+    if not allowed(current_user, space):
+        abort(403)
+    changed = change(current_user, space)
+    db.session.commit()
+    done, unchanged = messages
+    flash(done if changed else unchanged, "success" if changed else "info")
+    return redirect(url_for(endpoint, slug=space.slug, _anchor="take-part"))

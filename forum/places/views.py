@@ -10,7 +10,7 @@ from forum.attachments.web import accept_uploads
 from forum.core import web
 from forum.core.db import utcnow
 from forum.core.forms import initial_data
-from forum.extensions import db, login_manager
+from forum.extensions import db
 from forum.places import services
 from forum.places.forms import (
     CityForm,
@@ -181,16 +181,8 @@ def network(slug: str):
 
 
 def _membership(slug: str, change, done: str, unchanged: str):
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    network = services.network_by_slug(slug, current_user) or abort(404)
-    if not can_join_network(current_user, network):
-        abort(403)
-    changed = change(current_user, network)
-    db.session.commit()
-    flash(done if changed else unchanged, "success" if changed else "info")
-    # Back to the member's panel, where the button was.
-    return redirect(url_for(".network", slug=network.slug, _anchor="take-part"))
+    return web.membership(lambda user: services.network_by_slug(slug, user), can_join_network,
+                          change, (done, unchanged), ".network")
 
 
 @bp.post("/networks/<slug>/join")

@@ -10,7 +10,7 @@ from forum.core import web
 from forum.core.db import utcnow
 from forum.core.errors import BadFilter
 from forum.core.forms import initial_data
-from forum.extensions import db, login_manager
+from forum.extensions import db
 from forum.places import services as places
 from forum.places.models import Network
 from forum.places.permissions import curators_only
@@ -55,16 +55,8 @@ def show(slug: str):
 
 
 def _membership(slug: str, change, done: str, unchanged: str):
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    twinning = services.twinning_by_slug(slug, current_user) or abort(404)
-    if not can_join(current_user, twinning):
-        abort(403)
-    changed = change(current_user, twinning)
-    db.session.commit()
-    flash(done if changed else unchanged, "success" if changed else "info")
-    # Back to the member's panel, where the button was, not the top of a long page.
-    return redirect(url_for(".show", slug=twinning.slug, _anchor="take-part"))
+    return web.membership(lambda user: services.twinning_by_slug(slug, user), can_join,
+                          change, (done, unchanged), ".show")
 
 
 @bp.post("/twinnings/<slug>/join")
