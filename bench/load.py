@@ -315,6 +315,7 @@ def fault(args, master: int, proxy, started: threading.Event, log: list):
 def check_database(app, outcomes) -> list[str]:
     from sqlalchemy import func, select
 
+    from forum.core.visibility import PUBLISHED
     from forum.discussions.models import Discussion, Post
     from forum.extensions import db
 
@@ -335,7 +336,7 @@ def check_database(app, outcomes) -> list[str]:
             numbers = db.session.scalars(select(Post.number).where(
                 Post.discussion_id == d.id).order_by(Post.number)).all()
             visible = db.session.scalar(select(func.count()).where(
-                Post.discussion_id == d.id, Post.number > 1, Post.visibility == "published"))
+                Post.discussion_id == d.id, Post.number > 1, Post.visibility == PUBLISHED))
             if numbers != list(range(1, len(numbers) + 1)):
                 problems.append(f"discussion {d.id}: numbers not gap-free")
             if d.last_number != len(numbers) or d.reply_count != visible:

@@ -1,10 +1,13 @@
 """What every template can use: languages, navigation, the permission predicates, helpers."""
 from dataclasses import dataclass
+from types import SimpleNamespace
 from urllib.parse import quote, urlencode
 
 from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+from forum.core.visibility import DELETED, HIDDEN, PENDING, PUBLISHED
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,9 @@ def register(app) -> None:
         language_short=LANGUAGE_SHORT,
         # A global too, so macros imported without context can ask permission predicates.
         current_user=current_user,
+        # The states by name (`item.visibility == visibility.PUBLISHED`), never as strings.
+        visibility=SimpleNamespace(PUBLISHED=PUBLISHED, PENDING=PENDING, HIDDEN=HIDDEN,
+                                   DELETED=DELETED),
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
