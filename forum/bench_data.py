@@ -395,7 +395,7 @@ def _reset_sequences(tables: list[str]) -> None:
             f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
 
 
-def generate(*, posts: int, discussions: int, practices: int, calls: int, members: int,
+def generate(*, posts: int, discussions: int, practices: int, calls: int, members: int,  # noqa: PLR0913 (the data set's sizes, by name)
              networks: int = 20, twinnings: int = 200, seed: int = 1) -> dict[str, int]:
     """Insert the data set (no commit); returns rows inserted per table."""
     gen = Generator(seed)

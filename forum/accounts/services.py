@@ -234,15 +234,16 @@ def resolve_city(city_id: int | None) -> City | None:
     return city
 
 
-def register_member(username: str, email: str, password: str, *, full_name: str,
-                    profession: str | None, organisation_id: int | None,
-                    new_organisation: str | None, organisation_kind: str | None,
-                    city_id: int | None, listed: bool, language: str | None = None) -> User | None:
+def register_member(data: dict, language: str | None = None) -> User | None:
     """A new, unconfirmed member who accepted the privacy notice; the confirmation is mailed.
+    `data` is the registration form's: username, email, password, full_name, profession,
+    the organisation fields (see resolve_organisation), city_id and listed.
     For an address that already has an account: None, and a mail to its owner."""
+    username, email, password = data["username"], data["email"], data["password"]
     check_password_policy(password)
-    organisation = resolve_organisation(organisation_id, new_organisation, organisation_kind)
-    city = resolve_city(city_id)
+    organisation = resolve_organisation(data["organisation_id"], data["new_organisation"],
+                                        data["organisation_kind"])
+    city = resolve_city(data["city_id"])
     owner = find_by_email(email)
     if owner is not None:
         # The answer is the one a new address gets, so registering tells nobody which
@@ -255,9 +256,10 @@ def register_member(username: str, email: str, password: str, *, full_name: str,
                   "register_existing.txt", user=owner, login_link=site_url("accounts.login"),
                   reset_link=site_url("accounts.reset_request"))
         return None
-    user = create_user(username, email, password, full_name=full_name.strip(),
-                       profession=(profession or "").strip() or None, organisation=organisation,
-                       city=city, listed=bool(listed), privacy_accepted_at=utcnow())
+    user = create_user(username, email, password, full_name=data["full_name"].strip(),
+                       profession=(data["profession"] or "").strip() or None,
+                       organisation=organisation, city=city, listed=bool(data["listed"]),
+                       privacy_accepted_at=utcnow())
     send_confirmation(user, language)
     return user
 
@@ -394,24 +396,26 @@ def mask_email(email: str) -> str:
 # --- profile ---------------------------------------------------------------------------------
 
 
-def update_profile(user: User, *, full_name: str, profession: str | None,
-                   organisation_id: int | None, new_organisation: str | None,
-                   organisation_kind: str | None, city_id: int | None, bio: str | None,
-                   preferred_language: str | None, listed: bool, avatar=None,
-                   remove_avatar: bool = False, opendata_named: bool = True,
-                   on_leaderboard: bool = False) -> None:
-    """Save the profile form; the avatar is handled last so a refused field leaves no file."""
-    organisation = resolve_organisation(organisation_id, new_organisation, organisation_kind)
-    city = resolve_city(city_id)
+def update_profile(user: User, data: dict) -> None:
+    """Save the profile form's `data`: full_name, profession, the organisation fields, city_id,
+    bio, preferred_language, listed, and optionally avatar (an upload), remove_avatar,
+    opendata_named and on_leaderboard. The avatar is handled last so a refused field leaves
+    no file."""
+    organisation = resolve_organisation(data["organisation_id"], data["new_organisation"],
+                                        data["organisation_kind"])
+    city = resolve_city(data["city_id"])
+    preferred_language = data["preferred_language"]
     if preferred_language not in LANGUAGES:
         preferred_language = None
+    avatar = data.get("avatar")
     new_avatar = _prepare_avatar(avatar) if avatar is not None and avatar.filename else None
-    set_profile(user, full_name=full_name.strip(), profession=(profession or "").strip() or None,
-                organisation=organisation, city=city, bio=(bio or "").strip() or None,
-                preferred_language=preferred_language, listed=bool(listed))
-    user.opendata_named = bool(opendata_named)
-    user.on_leaderboard = bool(on_leaderboard)
-    if new_avatar or remove_avatar:
+    set_profile(user, full_name=data["full_name"].strip(),
+                profession=(data["profession"] or "").strip() or None,
+                organisation=organisation, city=city, bio=(data["bio"] or "").strip() or None,
+                preferred_language=preferred_language, listed=bool(data["listed"]))
+    user.opendata_named = bool(data.get("opendata_named", True))
+    user.on_leaderboard = bool(data.get("on_leaderboard", False))
+    if new_avatar or data.get("remove_avatar"):
         uploads.remove_after_commit(AVATAR_FOLDER, user.avatar_filename)
         user.avatar_filename = (
             uploads.save_upload(new_avatar[0], AVATAR_FOLDER, new_avatar[1]) if new_avatar else None

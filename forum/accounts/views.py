@@ -68,12 +68,7 @@ def register():
     if form.validate_on_submit():
         # A filled honeypot gets the same answer as a person, and no account.
         register = (lambda: None) if form.website.data else lambda: services.register_member(
-            form.username.data, form.email.data, form.password.data,
-            full_name=form.full_name.data, profession=form.profession.data,
-            organisation_id=form.organisation_id.data,
-            new_organisation=form.new_organisation.data,
-            organisation_kind=form.organisation_kind.data, city_id=form.city_id.data,
-            listed=form.listed.data, language=current_language())
+            form.data, language=current_language())
         done = web.submit(
             form, register,
             _("Thank you for registering. We have sent a link to %(email)s: open it to confirm "
@@ -212,15 +207,7 @@ def edit_profile():
     form = _profile_form(forms.ProfileForm, obj=current_user)
     if form.validate_on_submit():
         done = web.submit(
-            form, lambda: services.update_profile(
-                current_user, full_name=form.full_name.data, profession=form.profession.data,
-                organisation_id=form.organisation_id.data,
-                new_organisation=form.new_organisation.data,
-                organisation_kind=form.organisation_kind.data, city_id=form.city_id.data,
-                bio=form.bio.data, preferred_language=form.preferred_language.data,
-                listed=form.listed.data, avatar=form.avatar.data,
-                remove_avatar=form.remove_avatar.data, opendata_named=form.opendata_named.data,
-                on_leaderboard=form.on_leaderboard.data),
+            form, lambda: services.update_profile(current_user, form.data),
             _("Your profile has been saved."),
             lambda _saved: set_language_cookie(
                 redirect(url_for("accounts.member", username=current_user.username)),

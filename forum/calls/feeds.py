@@ -7,7 +7,7 @@ from forum.core.atom import Entry, Feed, xml_text
 __all__ = ["feed_of", "xml_text"]
 
 
-def feed_of(*, title: str, self_url: str, page_url: str, language: str,
+def feed_of(*, title: str, self_url: str, page_url: str, language: str,  # noqa: PLR0913 (a feed's parts, by name)
             translations: dict[str, str], entries: Iterable[tuple[Call, str, str]],
             fallback_updated) -> Feed:
     """entries: (call, page address, one-line summary in the reader's language)."""

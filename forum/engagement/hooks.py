@@ -112,7 +112,7 @@ def _day_end(now: datetime) -> datetime:
                             tzinfo=ROME).astimezone(UTC)
 
 
-def _write(conn: Connection, user_id: int, action: str, kind: str, object_id: int,
+def _write(conn: Connection, user_id: int, action: str, kind: str, object_id: int,  # noqa: PLR0913 (one ledger row's columns)
            points: int, reversal_of: int | None = None, at: datetime | None = None) -> None:
     helping = ACTIONS[action].helping
     conn.execute(PointEntry.__table__.insert().values(

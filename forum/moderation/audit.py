@@ -3,7 +3,7 @@ from forum.extensions import db
 from forum.moderation.models import ModerationAction
 
 
-def record(actor, action: str, *, kind: str | None = None, item_id: int | None = None,
+def record(actor, action: str, *, kind: str | None = None, item_id: int | None = None,  # noqa: PLR0913 (one log row's columns, by name)
            target_user_id: int | None = None, reason: str | None = None,
            detail: str | None = None) -> ModerationAction:
     """Add one line to the log (flushed, committed with the caller's change)."""

@@ -335,7 +335,7 @@ class _NoMail:
 MAILER = _NoMail
 
 
-def _make(kind, user, actor_id, item, subject, title, detail, link) -> Notification:
+def _make(kind, user, actor_id, item, subject, title, detail, link) -> Notification:  # noqa: PLR0913 (one row's columns)
     mail = MAILER
     notification = Notification(
         user_id=user.id, kind=kind.code, actor_id=actor_id,

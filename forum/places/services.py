@@ -331,7 +331,7 @@ def organisation_named(name: str, kind: str) -> Organisation:
     return found
 
 
-def add_network_member(actor, network: Network, *, city: City | None = None,
+def add_network_member(actor, network: Network, *, city: City | None = None,  # noqa: PLR0913 (a member named one of three ways)
                        city_id: int | None = None, organisation: Organisation | None = None,
                        organisation_name: str | None = None, organisation_kind: str = "",
                        is_example: bool = False) -> NetworkMember:

@@ -586,7 +586,7 @@ class WhooshBackend(SearchBackend):
         return self._result(searcher, results, first, limit, counted, total, exact, text,
                             request, hidden)
 
-    def _result(self, searcher, results, first, limit, counted, total, exact, text, request,
+    def _result(self, searcher, results, first, limit, counted, total, exact, text, request,  # noqa: PLR0913 (the two search paths' state)
                 hidden) -> SearchResult:
         page_hits = [self._hit(h) for h in islice(results, first, limit)]
         result = SearchResult(total=total, hits=page_hits, exact=exact,

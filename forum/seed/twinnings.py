@@ -261,7 +261,7 @@ def seed_networks(seed) -> None:
         seed.tally("network members", created=exists is None)
 
 
-def _create_twinning(seed, slug, title, cities, texts, *, days_ago, example, themes,
+def _create_twinning(seed, slug, title, cities, texts, *, days_ago, example, themes,  # noqa: PLR0913 (a demo row's fields)
                      network=None, status="active", start=None):
     found = _twinning(slug)
     if found is None:

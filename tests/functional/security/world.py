@@ -88,16 +88,17 @@ def build_world() -> World:
     staff, author, member = people[STAFF], people[AUTHOR], people[MEMBER]
 
     # The author's public profile has a picture, so the avatar route has something to serve.
-    accounts.update_profile(author, full_name="Autrice Di Prova", profession="Project manager",
-                            organisation_id=None, new_organisation=None, organisation_kind=None,
-                            city_id=None, bio="Lavoro sui *gemellaggi*.", preferred_language="it",
-                            listed=True, avatar=_png())
+    accounts.update_profile(author, {
+        "full_name": "Autrice Di Prova", "profession": "Project manager", "organisation_id": None,
+        "new_organisation": None, "organisation_kind": None, "city_id": None,
+        "bio": "Lavoro sui *gemellaggi*.", "preferred_language": "it", "listed": True,
+        "avatar": _png()})
 
     # The member keeps their profile out of the directory; their picture follows it.
-    accounts.update_profile(member, full_name="Persona Riservata", profession=None,
-                            organisation_id=None, new_organisation=None, organisation_kind=None,
-                            city_id=None, bio=None, preferred_language="it", listed=False,
-                            avatar=_png())
+    accounts.update_profile(member, {
+        "full_name": "Persona Riservata", "profession": None, "organisation_id": None,
+        "new_organisation": None, "organisation_kind": None, "city_id": None, "bio": None,
+        "preferred_language": "it", "listed": False, "avatar": _png()})
 
     # Places: two cities, an organisation, a project with news, a network with a member.
     bergamo = places.create_city(staff, {"slug": "sec-bergamo", "name": "Bergamo",
