@@ -37,3 +37,23 @@ def test_quote_fills_and_focuses_the_reply_box_without_a_reload(server, page):
     assert page.evaluate("window.notReloaded") is True
     assert page.evaluate("document.activeElement.name") == "body"
     assert page.input_value("#reply textarea[name=body]").count("\n> ") >= 1
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_a_staff_members_slim_header_stays_on_one_line_on_a_phone(server, page, width):
+    from forum.seed.accounts import DEMO_STAFF
+
+    sign_in(page, DEMO_STAFF, DEMO_PASSWORD)
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto("/?lang=it")
+    zone = page.locator(".it-header-slim-right-zone")
+    parts = [page.locator(selector).bounding_box() for selector in (
+        ".language-switcher", "a.notifications-link", "a.moderation-link",
+        "#account-menu-button")]
+    middles = [box["y"] + box["height"] / 2 for box in parts]
+    assert max(middles) - min(middles) < 8, parts
+    assert zone.bounding_box()["height"] <= 60
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # The links' names are still there for screen readers.
+    assert "Moderazione" in page.locator("a.moderation-link").inner_text() or \
+        page.locator("a.moderation-link .header-link-label").text_content() == "Moderazione"
