@@ -15,7 +15,7 @@ from forum.accounts import tokens
 from forum.accounts.models import ROLES, RoleChange, User
 from forum.core import limits, uploads
 from forum.core.db import utcnow
-from forum.core.errors import ServiceError
+from forum.core.errors import ServiceError, ServiceErrors
 from forum.core.markup import render_markdown
 from forum.core.urls import site_url
 from forum.core.web import PAGE_SIZE
@@ -154,16 +154,22 @@ def email_taken(email: str, *, other_than: User | None = None) -> bool:
 # --- creating members ------------------------------------------------------------------------
 
 
+def _username_problem(username: str) -> str | None:
+    if not USERNAME_PATTERN.fullmatch(username):
+        return _("Use 3 to 30 letters, digits or the characters _ . -")
+    if username.lower().startswith(RESERVED_PREFIX):
+        return _("This username is reserved: choose another.")
+    if db.session.scalar(select(User.id).where(User.username_key == username.lower())):
+        return _("This username is taken: choose another.")
+    return None
+
+
 def _check_new_user(username: str, email: str, role: str, password: str) -> None:
     """Every rule on a new account but the address being free (registration answers a taken
     address as a free one, see register_member)."""
-    if not USERNAME_PATTERN.fullmatch(username):
-        raise ServiceError(_("Use 3 to 30 letters, digits or the characters _ . -"),
-                           field="username")
-    if username.lower().startswith(RESERVED_PREFIX):
-        raise ServiceError(_("This username is reserved: choose another."), field="username")
-    if db.session.scalar(select(User.id).where(User.username_key == username.lower())):
-        raise ServiceError(_("This username is taken: choose another."), field="username")
+    problem = _username_problem(username)
+    if problem:
+        raise ServiceError(problem, field="username")
     if "@" not in email:
         raise ServiceError(_("Enter a valid e-mail address."), field="email")
     if role not in ROLES:
@@ -234,13 +240,44 @@ def resolve_city(city_id: int | None) -> City | None:
     return city
 
 
+def registration_problems(username: str | None, password: str | None, *,
+                          organisation_id: int | None, new_organisation: str | None,
+                          organisation_kind: str | None, city_id: int | None) -> list[ServiceError]:
+    """Every rule a registration breaks, all at once, so the form lists them together after
+    one submit; nothing is written. A taken address is never among them (register_member)."""
+    problems = []
+    username_problem = _username_problem((username or "").strip())
+    if username_problem:
+        problems.append(ServiceError(username_problem, field="username"))
+    password_refused = password_problem(password or "")
+    if password_refused:
+        problems.append(ServiceError(password_refused, field="password"))
+    new_name = " ".join((new_organisation or "").split())
+    if new_name and organisation_kind not in ORGANISATION_KINDS and not db.session.scalar(
+            select(Organisation.id).where(func.lower(Organisation.name) == new_name.lower())):
+        problems.append(ServiceError(_("Choose the kind of organisation."),
+                                     field="organisation_kind"))
+    elif not new_name and organisation_id and db.session.get(Organisation, organisation_id) is None:
+        problems.append(ServiceError(_("Choose an organisation from the list."),
+                                     field="organisation_id"))
+    if city_id and db.session.get(City, city_id) is None:
+        problems.append(ServiceError(_("Choose a city from the list."), field="city_id"))
+    return problems
+
+
 def register_member(data: dict, language: str | None = None) -> User | None:
     """A new, unconfirmed member who accepted the privacy notice; the confirmation is mailed.
     `data` is the registration form's: username, email, password, full_name, profession,
     the organisation fields (see resolve_organisation), city_id and listed.
-    For an address that already has an account: None, and a mail to its owner."""
+    For an address that already has an account: None, and a mail to its owner.
+    Raises ServiceErrors with every rule broken (registration_problems)."""
     username, email, password = data["username"], data["email"], data["password"]
-    check_password_policy(password)
+    problems = registration_problems(username, password, organisation_id=data["organisation_id"],
+                                     new_organisation=data["new_organisation"],
+                                     organisation_kind=data["organisation_kind"],
+                                     city_id=data["city_id"])
+    if problems:
+        raise ServiceErrors(problems)
     organisation = resolve_organisation(data["organisation_id"], data["new_organisation"],
                                         data["organisation_kind"])
     city = resolve_city(data["city_id"])

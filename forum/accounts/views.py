@@ -76,6 +76,12 @@ def register():
             url_for("accounts.login"))
         if done:
             return done
+    elif form.is_submitted():
+        # The service's rules too (a taken username, a common password): every error at once.
+        web.more_errors(form, services.registration_problems(
+            form.username.data, form.password.data, organisation_id=form.organisation_id.data,
+            new_organisation=form.new_organisation.data,
+            organisation_kind=form.organisation_kind.data, city_id=form.city_id.data))
     return render_template("accounts/register.html", form=form)
 
 

@@ -21,6 +21,15 @@ class ServiceError(ValueError):
         self.field = field
 
 
+class ServiceErrors(ServiceError):
+    """Several rules refused the action at once: each error goes beside its own field, so a
+    form shows everything to correct after one submit."""
+
+    def __init__(self, errors: list[ServiceError]):
+        super().__init__(errors[0].message, errors[0].field)
+        self.errors = errors
+
+
 class BadFilter(ServiceError):
     """A filter value in the query string that names nothing: the view answers 400.
 

@@ -126,11 +126,41 @@ def control_attributes(field, hint=None, extra=None) -> dict:
     return attrs
 
 
+@dataclass(frozen=True)
+class FormFailure:
+    """One error of a form's summary: where the link goes (None: no field to go to)."""
+
+    target: str | None
+    label: str
+    message: str
+
+
+# Radio buttons and checkbox groups are reached through their first option's control.
+GROUPED_FIELDS = ("RadioField", "MultiCheckboxField")
+
+
+def form_failures(form) -> list[FormFailure]:
+    """Every error of a submitted form, in the order of its fields: the error summary's lines.
+
+    Hidden fields and the CSRF token have no control to go to: their errors are listed
+    without a link (CSRFProtect answers a failed token with a 400 before any view)."""
+    failures = []
+    for field in form:
+        for message in field.errors if isinstance(field.errors, list | tuple) else ():
+            if field.type in ("HiddenField", "CSRFTokenField"):
+                failures.append(FormFailure(None, "", str(message)))
+                continue
+            target = f"{field.id}-0" if field.type in GROUPED_FIELDS else field.id
+            failures.append(FormFailure(target, str(field.label.text), str(message)))
+    return failures
+
+
 def register(app) -> None:
     app.jinja_env.globals.update(
         url_for_language=url_for_language,
         page_addresses=page_addresses,
         control_attributes=control_attributes,
+        form_failures=form_failures,
         described_by=described_by,
         main_nav=main_nav,
         language_names=LANGUAGE_NAMES,

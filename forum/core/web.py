@@ -8,7 +8,7 @@ from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from forum.core.db import committed
-from forum.core.errors import ServiceError
+from forum.core.errors import ServiceError, ServiceErrors
 from forum.core.limits import note_retry_after
 from forum.extensions import db, login_manager
 
@@ -40,7 +40,12 @@ def within_pages(pagination):
 
 def form_error(form, error: ServiceError) -> None:
     """Put a service's refusal next to its field (a refused file next to the file field);
-    a rule about no field in particular becomes a flashed message. The form keeps its input."""
+    a rule about no field in particular becomes a flashed message. The form keeps its input.
+    Several refusals at once (ServiceErrors) each go beside their own field."""
+    if isinstance(error, ServiceErrors):
+        for each in error.errors:
+            form_error(form, each)
+        return
     if getattr(error, "retry_after", None):
         note_retry_after(error.retry_after)
     field = form[error.field] if error.field and error.field in form else None
@@ -48,6 +53,14 @@ def form_error(form, error: ServiceError) -> None:
         flash(error.message, "danger")
     else:
         field.errors = [*field.errors, error.message]
+
+
+def more_errors(form, errors: list[ServiceError]) -> None:
+    """After a form failed its own checks, the service's rules about the fields it found
+    valid (a username taken, a common password), so one submit shows every error."""
+    for error in errors:
+        if not (error.field and error.field in form and form[error.field].errors):
+            form_error(form, error)
 
 
 def submit(form, action: Callable[[], T], success: Flash | Callable[[T], Flash],

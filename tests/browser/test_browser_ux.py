@@ -57,3 +57,15 @@ def test_a_staff_members_slim_header_stays_on_one_line_on_a_phone(server, page, 
     # The links' names are still there for screen readers.
     assert "Moderazione" in page.locator("a.moderation-link").inner_text() or \
         page.locator("a.moderation-link .header-link-label").text_content() == "Moderazione"
+
+
+def test_a_failed_registration_lands_on_the_error_summary(server, page):
+    page.goto("/auth/register?lang=it")
+    page.locator("main form.account-form [type=submit]").click()
+    page.wait_for_load_state()
+    summary = page.locator("main .error-summary")
+    assert summary.count() == 1
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert summary.locator("li a").count() >= 4
+    summary.locator("a[href='#username']").click()
+    assert page.evaluate("document.activeElement.id") == "username"

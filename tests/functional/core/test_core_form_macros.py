@@ -71,3 +71,46 @@ def test_checkbox_comes_before_its_label(app):
     soup = _render(app)
     box = soup.find("input", id="listed")
     assert box.find_next_sibling("label")["for"] == "listed"
+
+
+SUMMARY_TEMPLATE = """{% from "_macros/forms.html" import field, form_head %}
+<form method="post">{{ form_head(form) }}
+{{ field(form.name) }}{{ field(form.city) }}{{ field(form.kind) }}{{ field(form.listed) }}
+</form>"""
+
+
+class RequiredForm(SampleForm):
+    kind = RadioField("Kind", choices=[("offer", "Offer"), ("seek", "Seek")],
+                      validators=[DataRequired("Choose a kind.")])
+    listed = BooleanField("List my profile", validators=[DataRequired("Tick it.")])
+
+
+def test_the_error_summary_links_every_error_to_its_control(app):
+    with app.test_request_context("/?lang=en", method="POST", data={"name": "", "city": ""}):
+        form = RequiredForm(meta={"csrf": False})
+        form.validate()
+        soup = BeautifulSoup(render_template_string(SUMMARY_TEMPLATE, form=form), "html.parser")
+    summary = soup.select_one(".error-summary")
+    links = [(a["href"], a.get_text(strip=True)) for a in summary.select("li a")]
+    # A radio group is reached through its first option.
+    assert links == [("#name", "Full name: Enter your name."), ("#kind-0", "Kind: Choose a kind."),
+                     ("#listed", "List my profile: Tick it.")]
+    for href, _text in links:
+        assert soup.select_one(href) is not None
+    assert summary.has_attr("autofocus")
+
+
+def test_every_form_with_macro_fields_starts_with_form_head():
+    """So every such form gets the error summary; a new form cannot leave it out."""
+    import re
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[3] / "templates"
+    forms = [(path, form) for path in sorted(templates.rglob("*.html"))
+             for form in re.findall(r"<form\b.*?</form>", path.read_text(encoding="utf-8"), re.S)
+             if re.search(r"{{\s*(field|checkboxes|file_field)\(", form)]
+    assert len(forms) > 20
+    assert [f"{path.name}: {form[:60]}" for path, form in forms if "form_head(" not in form] == []
+    # The browser's own checks would show one error at a time, before the summary.
+    assert [f"{path.name}: {form[:60]}" for path, form in forms
+            if "novalidate" not in form[:form.index(">")]] == []
