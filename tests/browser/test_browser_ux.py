@@ -69,3 +69,18 @@ def test_a_failed_registration_lands_on_the_error_summary(server, page):
     assert summary.locator("li a").count() >= 4
     summary.locator("a[href='#username']").click()
     assert page.evaluate("document.activeElement.id") == "username"
+
+
+def test_practice_filters_are_folded_on_a_phone_and_shown_on_a_wide_screen(server, page):
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto("/practices/?lang=it")
+    kind = page.locator("main select[name=kind]")
+    toggle = page.locator("main details.filter-details > summary")
+    assert toggle.is_visible() and not kind.is_visible()
+    # The first result is on the first screen, not ~700 px of filters down.
+    assert page.locator("main .practice-card").first.bounding_box()["y"] < 800
+    toggle.click()
+    assert kind.is_visible()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/practices/?lang=it")
+    assert kind.is_visible() and not toggle.is_visible()

@@ -230,3 +230,14 @@ def test_a_practice_written_in_another_language_is_marked_with_it(app, client):
     # On the English page the same practice needs no mark, the Italian one does.
     assert not page(client.get(f"/practices/{english}?lang=en")).select('main [lang="en"]')
     assert page(client.get(f"/practices/{italian}?lang=en")).select('main [lang="it"]')
+
+
+def test_the_filters_fold_behind_a_button_open_when_some_are_in_use(client):
+    folded = page(client.get("/practices/?lang=it")).select_one("details.filter-details")
+    assert folded is not None and not folded.has_attr("open")
+    assert folded.select_one("summary").get_text(strip=True) == "Filtri"
+    assert folded.select_one("form[method=get] select[name=kind]") is not None
+    shown = page(client.get("/practices/?lang=it&kind=offer&q=dati")).select_one(
+        "details.filter-details")
+    assert shown.has_attr("open")
+    assert shown.select_one("summary").get_text(strip=True) == "Filtri (2)"
