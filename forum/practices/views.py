@@ -10,7 +10,7 @@ from forum.core.errors import BadFilter
 from forum.core.themes import THEMES
 from forum.extensions import login_manager
 from forum.practices import permissions, services
-from forum.practices.forms import InterestForm, MatchedForm, PracticeForm
+from forum.practices.forms import InterestForm, MatchedForm, PracticeForm, parse_related
 from forum.practices.models import KIND_DESCRIPTIONS, KINDS, LANGUAGES, SEEK, STATUSES
 
 bp = Blueprint("practices", __name__)
@@ -94,7 +94,8 @@ def create():
     done = _save(form, lambda: services.create_practice(current_user, form.service_data(),
                                                         form.attachments.data),
                  _("Your practice is published."))
-    return done or render_template("practices/form.html", form=form, practice=None, files=[])
+    return done or render_template("practices/form.html", form=form, practice=None, files=[],
+                                   related_titles=_related_titles(form))
 
 
 def _current_language() -> str:
@@ -122,7 +123,19 @@ def edit(practice_id: int):
                                                         form.attachments.data),
                  _("The practice was saved."))
     return done or render_template("practices/form.html", form=form, practice=practice,
-                           files=attachments.attachments_of("practice", practice.id))
+                           files=attachments.attachments_of("practice", practice.id),
+                           related_titles=_related_titles(form))
+
+
+def _related_titles(form) -> list[tuple[int, str]]:
+    """The related practices the form names, with their titles (those the member may see),
+    in the form's order: the picker's list of chosen practices."""
+    try:
+        ids = list(dict.fromkeys(parse_related(form.related.data)))
+    except ValueError:
+        return []
+    titles = services.titles_of(ids, current_user)
+    return [(i, titles[i]) for i in ids if i in titles]
 
 
 # --- interest and matched -----------------------------------------------------------------

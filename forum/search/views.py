@@ -2,7 +2,7 @@
 import logging
 import re
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -77,3 +77,50 @@ def results():
     if params.page > pages or (params.page > 1 and not found.result.hits):
         abort(404)
     return render_template("search/results.html", found=found, pages=pages, **context)
+
+
+# Kinds of content a form may pick by title (GET /search/titles), and how many it gets back.
+TITLE_TYPES = ("practice",)
+TITLE_RESULTS = 8
+TITLE_MAX_CHARS = 100
+WORD = re.compile(r"\w+")
+
+
+def _title_query(text: str) -> str:
+    """Typed text as a search for titles: its words, the last one a prefix (what the person
+    is still typing), no operators. Empty when there is nothing to look for yet."""
+    # Lower case: AND, OR and NOT typed in a title are words, not operators.
+    words = WORD.findall(text[:TITLE_MAX_CHARS].lower())
+    if not words or len("".join(words)) < 2:
+        return ""
+    *complete, last = words
+    return " ".join([*complete, f"{last}*"])
+
+
+@bp.get("/search/titles")
+def titles():
+    """Titles matching what someone types into a picker (related practices on the practice
+    form, static/js/related-practices.js): JSON, at most TITLE_RESULTS, only what this viewer
+    may see. Cheap to call as people type: the script waits for a pause, and the answer may
+    be reused for a minute by this browser only."""
+    doc_type = request.args.get("type", "")
+    if doc_type not in TITLE_TYPES or registry.get(doc_type) is None:
+        abort(400)
+    query = _title_query(request.args.get("q", ""))
+    results = []
+    if query:
+        params = services.SearchRequest(q=query, type=doc_type, page=1, sort="relevance",
+                                        per_page=TITLE_RESULTS)
+        try:
+            found = services.search(current_user, params, exact=True)
+        except SearchUnavailable as exc:
+            log.warning("search unavailable: %s", exc.reason)
+            return jsonify(results=[]), 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        except QueryError:
+            found = None
+        results = [{"id": item.row.id, "title": item.row.title, "url": item.url}
+                   for item in (found.items if found else [])]
+    response = jsonify(results=results)
+    response.headers["Cache-Control"] = "private, max-age=60"
+    response.vary.add("Cookie")
+    return response

@@ -84,3 +84,27 @@ def test_practice_filters_are_folded_on_a_phone_and_shown_on_a_wide_screen(serve
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto("/practices/?lang=it")
     assert kind.is_visible() and not toggle.is_visible()
+
+
+def test_related_practices_are_picked_by_title(server, page):
+    sign_in(page, demo_member(), DEMO_PASSWORD)
+    page.goto("/practices/new?kind=offer&lang=it")
+    picker = page.locator("[data-related-picker]")
+    assert picker.is_visible()
+    box = picker.locator("input[role=combobox]")
+    box.press_sequentially("dati", delay=30)
+    option = picker.locator("[role=option]").first
+    option.wait_for(state="visible", timeout=5000)
+    assert box.get_attribute("aria-expanded") == "true"
+    title = option.inner_text().rsplit(" (", 1)[0]
+    box.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == option.get_attribute("id")
+    box.press("Enter")
+    numbers = page.input_value("#related")
+    assert numbers.strip().isdigit(), numbers
+    chosen = page.locator("[data-related-chosen] li")
+    assert chosen.count() == 1 and title in chosen.inner_text()
+    # The form was not sent by Enter, and removing the practice empties the numbers field.
+    assert "/practices/new" in page.url
+    chosen.locator("button").click()
+    assert page.input_value("#related") == ""

@@ -150,6 +150,8 @@ ROWS = [
     Row("home.accessibility", "GET", none, PUBLIC),
     Row("home.healthz", "GET", none, PUBLIC),
     Row("search.results", "GET", lambda w: {"q": "gemellaggio"}, PUBLIC),
+    # The practice form's title picker: JSON, what each viewer may see (issue 20).
+    Row("search.titles", "GET", lambda w: {"type": "practice", "q": "prat"}, PUBLIC),
     Row("site.robots", "GET", none, PUBLIC),
     Row("site.sitemap", "GET", none, PUBLIC),
     Row("site.source", "GET", none, PUBLIC),
@@ -392,6 +394,8 @@ ROWS += [
         case="bad filter"),
     Row("search.results", "GET", lambda w: {"q": "x", "type": "bogus"}, everyone(400),
         case="bad type"),
+    Row("search.titles", "GET", lambda w: {"type": "member", "q": "an"}, everyone(400),
+        case="not a picked type"),
     Row("moderation.log", "GET", lambda w: {"from": "yesterday"}, staff_only(400),
         case="bad date"),
 
