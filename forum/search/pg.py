@@ -48,6 +48,12 @@ CONFIGS = ("forum_it", "forum_en")
 RANK_WEIGHTS = "{0.25, 0, 0.5, 1.0}"
 RANK_NORMALISATION = 1  # divided by 1 + log(length): long texts do not win by length alone
 ALTERNATIVE_WEIGHT = 0.5  # a match through alternatives only ranks at most this much
+# What being of the kind a query names ("gemellaggi") adds to the rank, before the type's
+# weight: about what the word once in a short title gives (ts_rank_cd with normalisation 1
+# is 1 / (1 + ln length) for it), so a twinning *is* a "gemellaggio" as if its title said so,
+# and one whose text also says it ranks above one whose text does not (as KIND_SCORE in
+# Whoosh's back-end).
+KIND_RANK = 0.25
 HIGHLIGHT_CHARS = 4000    # as much of a body as Whoosh stores for its fragments
 BATCH = 500
 STRAGGLER_SECONDS = 10    # pending work older than this is picked up by the next write
@@ -156,21 +162,23 @@ class PostgresBackend(SearchBackend):
 
     def _search(self, session, node, request, user) -> SearchResult:
         q = _compile(session, node)
-        if not q:
+        kinds = _kinds(node)
+        if not q and not kinds:
             raise QueryError(request.q)
-        where, params = _where(request, user, q)
+        where, params = _where(request, user, q, _kind_matches(session, node))
         facets = _facets(session, where, params)
         relaxed = False
         if not facets["type"] and isinstance(node, query.And) and \
                 getattr(request, "words", None):
             # No document has every word: the documents with some of them, said so.
             node, relaxed = query.Or(node.items), True
-            where, params = _where(request, user, _compile(session, node))
+            where, params = _where(request, user, _compile(session, node),
+                                   _kind_matches(session, node))
             facets = _facets(session, where, params)
         total = sum(count for _code, count in facets["type"])
         exact_q = _compile(session, node, alternatives=False) \
             if _has_alternatives(node) else None
-        hits = _page(session, where, params, request, exact_q) if total else []
+        hits = _page(session, where, params, request, exact_q, kinds) if total else []
         result = SearchResult(total=total, hits=hits, facets=facets, exact=True)
         if relaxed:
             result.relaxed = True
@@ -192,7 +200,7 @@ def _request_query(request: SearchRequest):
     if not words:
         return query.expand(query.parse(request.q))
     items = tuple(query.Word(w.text, tuple((a.text, a.weight, a.language)
-                                           for a in w.alternatives)) for w in words)
+                                           for a in w.alternatives), w.kind) for w in words)
     return items[0] if len(items) == 1 else query.And(items)
 
 
@@ -255,9 +263,38 @@ def _has_alternatives(node) -> bool:
     return any(_has_alternatives(i) for i in getattr(node, "items", ()))
 
 
-def _where(request: SearchRequest, user, q: str) -> tuple[str, dict]:
-    clauses = ["d.tsv @@ CAST(:q AS tsquery)"]
+def _kinds(node) -> list[str]:
+    """The types of content the query's words name ("gemellaggi": twinning), sorted."""
+    items = node.items if isinstance(node, query.And | query.Or) else (node,)
+    return sorted({i.kind for i in items if isinstance(i, query.Word) and i.kind})
+
+
+def _kind_matches(session, node) -> list[tuple[str, str | None]]:
+    """(kind, tsquery of the other words or None) for each kind a word names: a document of
+    that kind meets the word by being of it, so it needs only the other words (any of them
+    when the words are OR'd, as when relaxed; none when the word is the query)."""
+    items = node.items if isinstance(node, query.And | query.Or) else (node,)
+    found = []
+    for kind in _kinds(node):
+        others = [i for i in items if getattr(i, "kind", None) != kind]
+        if not others or isinstance(node, query.Or):
+            found.append((kind, None))
+            continue
+        rest = _compile(session, others[0] if len(others) == 1 else query.And(tuple(others)))
+        if rest:
+            found.append((kind, rest))
+    return found
+
+
+def _where(request: SearchRequest, user, q: str, kinds=()) -> tuple[str, dict]:
     params: dict = {"q": q}
+    matched = ["d.tsv @@ CAST(:q AS tsquery)"] if q else []
+    for kind, rest in kinds:
+        condition = f"d.doc_type = {_param(params, kind)}"
+        if rest:
+            condition += f" AND d.tsv @@ CAST({_param(params, rest)} AS tsquery)"
+        matched.append(f"({condition})")
+    clauses = [f"({' OR '.join(matched or ['false'])})"]
     if not (getattr(user, "is_authenticated", False) and user.is_staff):
         if getattr(user, "is_authenticated", False):
             # Authors also find their own pending or hidden content.
@@ -294,13 +331,18 @@ def _facets(session, where: str, params: dict) -> dict[str, list[tuple[str, int]
             for name, values in facets.items()}
 
 
-def _page(session, where: str, params: dict, request: SearchRequest, exact_q) -> list[Hit]:
+def _page(session, where: str, params: dict, request: SearchRequest, exact_q,
+          kinds=()) -> list[Hit]:
     rank = f"ts_rank_cd('{RANK_WEIGHTS}', d.tsv, CAST(:q AS tsquery), {RANK_NORMALISATION})"
     if exact_q is not None:
         # Matches of the words typed rank above matches through their alternatives only.
         rank = (f"ts_rank_cd('{RANK_WEIGHTS}', d.tsv, CAST(:exact AS tsquery), "
                 f"{RANK_NORMALISATION}) + {ALTERNATIVE_WEIGHT} * {rank}")
         params = {**params, "exact": exact_q}
+    if kinds:
+        params = dict(params)
+        named = ", ".join(_param(params, kind) for kind in kinds)
+        rank = f"({rank}) + CASE WHEN d.doc_type IN ({named}) THEN {KIND_RANK} ELSE 0 END"
     priors = getattr(request, "type_weights", None) or {}
     if priors:
         # A prior per kind of content (a twinning about the query above a short bio).

@@ -27,6 +27,9 @@ class Word:
     # (other word or phrase, weight < 1[, language "it"/"en"]): matches of this word too,
     # ranked below the word itself; with a language, read by that language's analysis only.
     alternatives: tuple[tuple, ...] = field(default=())
+    # A type of content this word names ("gemellaggi": twinning), which is met by being
+    # of that type as well as by saying the word.
+    kind: str | None = None
 
 
 @dataclass(frozen=True)

@@ -84,10 +84,7 @@ def _twinning_and_namesakes(app):
         return content, member.id
 
 
-def test_gemellaggi_puts_the_twinning_first(app, search_index, search_backend):
-    if search_backend == "postgres":
-        pytest.skip("QueryWord.kind (a word naming a kind of content) is not read by the "
-                    "PostgreSQL back-end yet (issue 14: left for the postgres back-end)")
+def test_gemellaggi_puts_the_twinning_first(app, search_index):
     content, member_id = _twinning_and_namesakes(app)
     found = find(app, "gemellaggi")
     assert found[0] == ("twinning", content.twinning_id), found
