@@ -57,8 +57,11 @@ migrate: $(STAMP)
 
 # seed-demo builds the index when there is none; a full rebuild only when `search check`
 # finds the index and the database apart (an index lost or left behind by an old run).
+# refresh-terms: practices whose matching terms an older lexicon made are re-analysed (a
+# no-op, one query, when none is).
 seed: migrate
 	$(FLASK) seed-demo
+	$(FLASK) practices refresh-terms
 	@$(FLASK) search check >/dev/null 2>&1 || $(FLASK) search reindex
 
 run: install compile-catalogs seed

@@ -349,6 +349,7 @@ class Generator:
                 if self.rng.random() < 0.3 else None,
                 "author_id": self.rng.choice(self.user_ids), "themes": self.themes(),
                 "match_terms": matching.practice_terms(title, summary, body, lang),
+                "match_terms_version": matching.terms_version(),
                 "is_example": True, "visibility": self.visibility(), "created_at": self.when()})
             practice_id += 1
         self.insert(Practice, rows)

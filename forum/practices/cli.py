@@ -64,10 +64,26 @@ def import_command(file: Path) -> None:
 
 
 @practices_cli.command("refresh-terms")
-def refresh_terms_command() -> None:
-    """Re-analyse the text of every practice for matching (after an analyser change)."""
-    from forum.practices.services import refresh_match_terms
+@click.option("--all", "everything", is_flag=True,
+              help="Re-analyse every practice, not only those made with another lexicon.")
+@click.option("--check", is_flag=True,
+              help="Only say how many are out of date; exit 1 if any is.")
+def refresh_terms_command(everything: bool, check: bool) -> None:
+    """Re-analyse for matching the practices whose terms another lexicon or analysis made.
 
-    changed = refresh_match_terms()
+    Each practice keeps the version of the lexicon and analysers its terms were made with,
+    so this reads only the practices a change left behind (none: one query). `make run`
+    calls it; run it after deploying a new lexicon.
+    """
+    from forum.practices.matching import terms_version
+    from forum.practices.services import refresh_match_terms, stale_terms_count
+
+    if check:
+        stale = stale_terms_count()
+        click.echo(f"{stale} practice(s) with matching terms from another lexicon "
+                   f"(current: {terms_version()}).")
+        raise SystemExit(1 if stale else 0)
+    read, changed = refresh_match_terms(everything)
     db.session.commit()
-    click.echo(f"Updated the matching terms of {changed} practice(s).")
+    click.echo(f"Re-analysed {read} practice(s); the matching terms of {changed} changed "
+               f"(lexicon {terms_version()}).")

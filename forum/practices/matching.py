@@ -12,8 +12,9 @@ accents folded, Snowball-stemmed), so "partecipazione" and "partecipativi" meet 
    pubblica" and "street lighting"), so an Italian request can meet an English offer; words
    too vague to be a reason ("prima", "ore", "office") are left out. The terms are stored
    in `Practice.match_terms` when the text is written, so a page never re-analyses other
-   practices (`flask --app forum practices refresh-terms` rewrites them after the lexicon
-   or the analysers change).
+   practices, with the `terms_version()` they were made with (the lexicon's digest and
+   TERMS_FORMAT): `flask --app forum practices refresh-terms`, which `make run` calls,
+   rewrites those made with another version, so a lexicon change reaches old practices.
 2. **Text similarity.** Each practice is a TF-IDF vector: term weight `(1 + ln tf) * idf`,
    with `idf = ln((N + 1) / (df + 1)) + 1` over the N published practices, so words every
    practice uses ("comune", "progetto") count little. Similarity is the cosine of the two
@@ -53,6 +54,9 @@ MIN_SCORE = 0.06
 MIN_SIMILARITY_WITHOUT_THEMES = 0.1
 REASON_WORDS = 4
 SUGGESTIONS = 5
+# Raise it when `practice_terms` or the analysers give other terms for the same text (a
+# change of the lexicon's data files is seen without it: see `terms_version`).
+TERMS_FORMAT = 1
 
 
 def analyser(language: str):
@@ -68,6 +72,11 @@ def analyse(text: str, language: str) -> list[tuple[str, str]]:
 
 def _fields(title: str, summary: str, body: str) -> list[tuple[str, int]]:
     return [(title or "", 3), (summary or "", 2), ((body or "")[:BODY_CHARS], 1)]
+
+
+def terms_version() -> str:
+    """What the stored terms of a practice were made with (Practice.match_terms_version)."""
+    return f"{TERMS_FORMAT}-{lexicon.version()[:12]}"
 
 
 def practice_terms(title: str, summary: str, body: str, language: str) -> str:

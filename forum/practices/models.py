@@ -65,6 +65,9 @@ class Practice(ThemesMixin, VisibilityMixin, db.Model):
     # The analysed (stemmed, accent-folded, stop-word-free) words matching reads; written
     # with the text, so a page never re-analyses every other practice (see matching.py).
     match_terms: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # matching.terms_version() of the lexicon and analysers that made them; None: unknown
+    # (rows from before it was kept), refreshed like any other old version.
+    match_terms_version: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -7,7 +7,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -240,6 +240,7 @@ def _set_practice(actor, practice: Practice, data: dict) -> None:
                              _("Choose a twinning from the list."), actor, practice.twinning)
     practice.match_terms = matching.practice_terms(practice.title, practice.summary,
                                                    practice.body, practice.language)
+    practice.match_terms_version = matching.terms_version()
 
 
 def _set_related(actor, practice: Practice, related) -> None:
@@ -319,17 +320,34 @@ def related_ids(practice: Practice) -> list[int]:
 _candidate = published_corpus.candidate
 
 
-def refresh_match_terms() -> int:
-    """Re-analyse every practice's text (after the glossary or the analysers change)."""
-    changed = 0
-    for practice in db.session.scalars(select(Practice).execution_options(yield_per=200)):
+def _stale_terms():
+    current = matching.terms_version()
+    return or_(Practice.match_terms_version.is_(None), Practice.match_terms_version != current)
+
+
+def stale_terms_count() -> int:
+    """Practices whose matching terms were made with another lexicon or analysis."""
+    return db.session.scalar(select(func.count(Practice.id)).where(_stale_terms()))
+
+
+def refresh_match_terms(everything: bool = False) -> tuple[int, int]:
+    """Re-analyse the text of the practices whose terms another lexicon or analysis made
+    (every practice with `everything`). Returns (practices read, terms that changed)."""
+    current = matching.terms_version()
+    query = select(Practice).order_by(Practice.id)
+    if not everything:
+        query = query.where(_stale_terms())
+    read = changed = 0
+    for practice in db.session.scalars(query.execution_options(yield_per=200)):
         terms = matching.practice_terms(practice.title, practice.summary, practice.body,
                                         practice.language)
+        read += 1
         if terms != practice.match_terms:
             practice.match_terms = terms
             changed += 1
+        practice.match_terms_version = current
     db.session.flush()
-    return changed
+    return read, changed
 
 
 def _words_of(practice: Practice) -> dict[str, str]:

@@ -20,6 +20,7 @@ English one that stems alike. A concept's phrases are matched before its words
 (*comunità* and *comune* both stem to `comun`), that stem is looked up by the exact word
 instead, so each word keeps its own concept.
 """
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -34,6 +35,8 @@ ANALYSERS = {"it": ITALIAN, "en": ENGLISH}
 # longer chain links senses that are not the same ("light" -> "luce" -> "leggero").
 MAX_GROUP = 4
 MAX_PHRASE = 5
+# The files the lexicon is read from: their contents are its version.
+DATA_FILES = ("domain.tsv", "freedict.tsv", "exclude.tsv", "weak.txt")
 
 
 @dataclass
@@ -285,3 +288,13 @@ def get() -> Lexicon:
     domain = domain_concepts()
     return Lexicon(domain + _freedict_concepts(Lexicon(domain, weak)), weak)
 
+
+
+@cache
+def version() -> str:
+    """A digest of the lexicon's data files: it changes whenever what they say changes, so
+    text analysed with another lexicon (practices' matching terms) can be told apart."""
+    digest = hashlib.sha256()
+    for name in DATA_FILES:
+        digest.update(name.encode() + b"\0" + (HERE / name).read_bytes() + b"\0")
+    return digest.hexdigest()[:16]

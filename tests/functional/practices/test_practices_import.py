@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from forum.extensions import db
+from forum.practices import matching
 from forum.practices.models import Practice
 from tests.practice_data import place
 
@@ -92,16 +93,47 @@ def test_the_help_documents_the_format(cli):
         assert word in out
 
 
-def test_refresh_terms_rewrites_stale_terms(app, cli, author, tmp_path):
-    path = tmp_path / "one.json"
-    path.write_text(json.dumps([{**GOOD, "city": None, "author": author.username}]))
-    cli("practices", "import", str(path))
+def _two_practices(app, cli, author, tmp_path) -> list[int]:
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps([{**GOOD, "city": None, "author": author.username},
+                                {**GOOD, "city": None, "title": "Secondo sportello",
+                                 "author": author.username}]))
+    assert "Imported 2" in cli("practices", "import", str(path)).output
     with app.app_context():
-        practice = db.session.scalar(select(Practice))
-        fresh = practice.match_terms
-        practice.match_terms = "stale"
+        return list(db.session.scalars(select(Practice.id).order_by(Practice.id)))
+
+
+def test_new_terms_carry_the_current_lexicon_version(app, cli, author, tmp_path):
+    _two_practices(app, cli, author, tmp_path)
+    with app.app_context():
+        assert set(db.session.scalars(select(Practice.match_terms_version))) == \
+            {matching.terms_version()}
+    result = cli("practices", "refresh-terms", "--check")
+    assert result.exit_code == 0 and result.output.startswith("0 practice(s)")
+    assert "Re-analysed 0 practice(s)" in cli("practices", "refresh-terms").output
+
+
+def test_refresh_terms_rewrites_the_terms_of_another_lexicon_only(app, cli, author, tmp_path):
+    old, current = _two_practices(app, cli, author, tmp_path)
+    with app.app_context():
+        fresh = db.session.get(Practice, old).match_terms
+        for practice_id, version in ((old, "1-0123456789ab"), (current, None)):
+            practice = db.session.get(Practice, practice_id)
+            practice.match_terms = "stale"
+            if version:
+                practice.match_terms_version = version
+        # The second keeps the current version: its (wrong) terms are not read again.
+        db.session.get(Practice, current).match_terms_version = matching.terms_version()
+        db.session.get(Practice, old).match_terms_version = None  # from before versions
         db.session.commit()
+    check = cli("practices", "refresh-terms", "--check")
+    assert check.exit_code == 1 and check.output.startswith("1 practice(s)")
     result = cli("practices", "refresh-terms")
-    assert "Updated the matching terms of 1 practice(s)." in result.output
+    assert "Re-analysed 1 practice(s); the matching terms of 1 changed" in result.output
     with app.app_context():
-        assert db.session.scalar(select(Practice.match_terms)) == fresh
+        assert db.session.get(Practice, old).match_terms == fresh
+        assert db.session.get(Practice, old).match_terms_version == matching.terms_version()
+        assert db.session.get(Practice, current).match_terms == "stale"
+    assert "Re-analysed 2 practice(s); the matching terms of 1 changed" in \
+        cli("practices", "refresh-terms", "--all").output
+    assert cli("practices", "refresh-terms", "--check").exit_code == 0

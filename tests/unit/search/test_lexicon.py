@@ -85,3 +85,20 @@ def test_the_build_script_reproduces_the_committed_data():
                            "--check", "--dictd", str(DICTD)],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_version_follows_the_data_files(monkeypatch, tmp_path):
+    real = lexicon.version()
+    for name in lexicon.DATA_FILES:
+        (tmp_path / name).write_bytes((lexicon.HERE / name).read_bytes())
+    monkeypatch.setattr(lexicon, "HERE", tmp_path)
+    lexicon.version.cache_clear()
+    try:
+        same = lexicon.version()
+        with (tmp_path / "weak.txt").open("a", encoding="utf-8") as weak:
+            weak.write("\nsomething\n")
+        lexicon.version.cache_clear()
+        changed = lexicon.version()
+    finally:
+        lexicon.version.cache_clear()
+    assert same == real and len(same) == 16 and changed != same
