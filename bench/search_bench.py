@@ -168,7 +168,8 @@ def measure(args, env: dict) -> None:
                "--log-level", "warning", "--timeout", "60", "wsgi:app"]
     # Served as in production; the data was made in development (bench-data refuses
     # production without --yes-i-know).
-    server = subprocess.Popen(command, cwd=ROOT, env={**env, "FORUM_ENV": "production"})
+    server = subprocess.Popen(command, cwd=ROOT, env={**env, "FORUM_ENV": "production",
+                                                      "FORUM_BASE_URL": f"http://127.0.0.1:{port}"})
     try:
         wait_for(port, server)
         mix = query_mix()
