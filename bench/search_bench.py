@@ -8,8 +8,9 @@ Steps: a temp folder with a SQLite database (or DATABASE_URL given, which must b
 `db upgrade` (falling back to create_all when `db check` says the migrations lag behind the
 models), `bench-data`, a timed `search reindex`, then gunicorn (2 workers) on a free
 127.0.0.1 port, and the fixed query mix of issue 6 through the real /search page: one
-untimed warm-up round, then --rounds timed rounds, one request at a time. Figures, not
-assertions: speed is measured here, never in the test suite.
+untimed warm-up round, then --rounds timed rounds, one request at a time, with the page
+cache off (--page-cache keeps it: then the rounds after the first read cached pages).
+Figures, not assertions: speed is measured here, never in the test suite.
 
 Queries come from the generated vocabulary by frequency rank (bench/wordlist/, stop words
 excluded: the analysers drop them, so rank 10 is the tenth commonest *searchable* word).
@@ -124,6 +125,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the temp folder")
     parser.add_argument("--max-seconds", type=float, default=900,
                         help="stop the timed rounds after this long")
+    parser.add_argument("--page-cache", action="store_true",
+                        help="keep production's page cache for visitors (by default it is off: "
+                             "with it, every round after the first reads cached pages)")
     args = parser.parse_args()
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="gemellaggi-search-bench-"))
@@ -168,8 +172,14 @@ def measure(args, env: dict) -> None:
                "--log-level", "warning", "--timeout", "60", "wsgi:app"]
     # Served as in production; the data was made in development (bench-data refuses
     # production without --yes-i-know).
-    server = subprocess.Popen(command, cwd=ROOT, env={**env, "FORUM_ENV": "production",
-                                                      "FORUM_BASE_URL": f"http://127.0.0.1:{port}"})
+    # (gunicorn reads ./gunicorn.conf.py too: its access log would drown the figures.)
+    served = {**env, "FORUM_ENV": "production", "FORUM_BASE_URL": f"http://127.0.0.1:{port}",
+              "GUNICORN_ACCESS_LOG": ""}
+    if not args.page_cache:
+        # The same query within FORUM_PAGE_CACHE_SECONDS is a cached page, not a search; a
+        # member signed in, or any new query, never is.
+        served["FORUM_PAGE_CACHE_SECONDS"] = "0"
+    server = subprocess.Popen(command, cwd=ROOT, env=served)
     try:
         wait_for(port, server)
         mix = query_mix()
@@ -197,12 +207,13 @@ def measure(args, env: dict) -> None:
     finally:
         server.terminate()
         server.wait(timeout=15)
-    report(samples, per_query, errors, rounds_done, args.workers)
+    report(samples, per_query, errors, rounds_done, args.workers, args.page_cache)
 
 
-def report(samples, per_query, errors, rounds, workers) -> None:
+def report(samples, per_query, errors, rounds, workers, page_cache=False) -> None:
     print(f"\n{rounds} timed rounds of {sum(len(v) for v in samples.values()) // max(rounds, 1)} "
-          f"queries, one at a time, gunicorn {workers} workers (after 1 warm-up round); "
+          f"queries, one at a time, gunicorn {workers} workers (after 1 warm-up round), "
+          f"page cache {'on' if page_cache else 'off'}; "
           f"load average now {os.getloadavg()[0]:.1f} (other work on the machine slows "
           f"every figure)")
     print(f"{'class':<12}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
