@@ -187,3 +187,21 @@ def test_a_relaxed_search_works_out_did_you_mean_once(app, whoosh_index, monkeyp
     found = search(app, "governnce condivsa")  # neither word is there: relaxed too
     assert found.result.suggestion == "governance condivisa"
     assert len(calls) == 1  # by the relaxed pass; the strict one, which it replaces, had none
+
+
+def test_a_word_found_alike_by_both_analyses_is_searched_in_one(app, whoosh_index):
+    content = make_content(app)
+    replies = add_replies(app, content.discussion_id, [
+        "Community engagement works.", "We engaged the neighbours.", "Engaging schools too."])
+    with app.test_request_context():
+        with whoosh_index.open().searcher() as searcher:
+            request = services.SearchRequest(q="engagement")
+            q = backend.WhooshBackend._query(searcher, "engagement", request)
+            fields = {leaf.fieldname for leaf in q.leaves()}
+            # English stems engag* in three posts, Italian reads "engagement" in one (and
+            # the reply of make_content): the English reading alone, scored as both were.
+            assert fields == {"title_en", "summary_en", "body_en"}, q
+            assert all(leaf.boost > backend.PARSED_FIELDS[leaf.fieldname]
+                       for leaf in q.leaves())
+    found = find(app, "engagement")
+    assert {("post", i) for i in replies} <= set(found)
