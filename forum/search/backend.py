@@ -303,6 +303,14 @@ def _one_reading_each(q, reader):
     return rewrite(q)
 
 
+class _KindQuery(wq.ConstantScoreQuery):
+    """Being of a kind of content, at a constant score. With a boost (ConstantScoreQuery has
+    none), so that an OR taking in the OR it sits in (the relaxed search's) can carry it:
+    Whoosh's normalize() failed there, and "gemellaggi biciclette" was a server error."""
+
+    boost = 1.0
+
+
 def _words_query(schema, words: list[QueryWord], relaxed: bool, reader=None):
     """Each word OR its alternatives (weighted below it); all words, or any when relaxed.
 
@@ -324,7 +332,7 @@ def _words_query(schema, words: list[QueryWord], relaxed: bool, reader=None):
             parsed = parser.parse(f'"{text}"' if " " in text.strip() else text)
             parts.append(_scaled(parsed, alternative.weight))
         if word.kind:
-            parts.append(wq.ConstantScoreQuery(wq.Term("type", word.kind), KIND_SCORE))
+            parts.append(_KindQuery(wq.Term("type", word.kind), KIND_SCORE))
         group = wq.Or(parts).normalize()
         if group is not wq.NullQuery:
             groups.append(group)

@@ -92,6 +92,24 @@ def test_gemellaggi_puts_the_twinning_first(app, search_index):
     assert find(app, "twinnings")[0] == ("twinning", content.twinning_id)
 
 
+def test_a_twinning_whose_text_never_says_the_word_is_a_gemellaggio(app, search_index):
+    from forum.twinnings.models import Twinning
+
+    content = make_content(app)
+    with app.app_context():
+        quiet = Twinning(slug="biciclette", title="Biciclette condivise",
+                         summary="Bergamo porta a Lecce le sue biciclette condivise",
+                         description_html="<p>Stazioni e biciclette per tutti.</p>")
+        db.session.add(quiet)
+        db.session.add(Discussion(title="Biciclette in città", twinning_id=content.twinning_id))
+        db.session.commit()
+        quiet_id = quiet.id
+    assert ("twinning", quiet_id) in find(app, "gemellaggi")
+    # The kind stands for its word; the other words still count.
+    found = find(app, "gemellaggi biciclette")
+    assert found[0] == ("twinning", quiet_id), found
+
+
 def test_a_short_title_or_bio_does_not_outrank_the_twinning(app, search_index, search_backend):
     content, member_id = _twinning_and_namesakes(app)
     found = find(app, "governance")
