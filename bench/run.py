@@ -273,8 +273,11 @@ def main() -> None:
           + ", ".join(f"{v:.0f}" for v in rss) + "; ceiling "
           + ", ".join(f"{v:.0f}" for v in ceiling_rss))
     writes = json.loads(run([*probe, "writes", str(args.writes)], env).stdout)
-    print("median write through the services, commit included (ms): "
-          + ", ".join(f"{name} {ms:.1f}" for name, ms in writes.items()))
+    print("median write through the services, ms (CPU ms): what the member waits (service and"
+          " commit) / until search finds it (the index written after the response)")
+    for name, ms in writes.items():
+        print(f"  {name:<16}{ms['wait']:6.1f} ({ms['wait_cpu']:.1f}) / {ms['searchable']:6.1f}"
+              f" ({ms['searchable_cpu']:.1f})")
     print(f"search reindex of the bench data: {info['reindex_s']:.1f} s"
           + (" (measured when the data was built; --reindex to measure again)"
              if info.get("reused") and not args.reindex else ""))

@@ -175,9 +175,10 @@ def register_hooks(app: Flask) -> None:
     from forum.search.indexer import SearchUnavailable
 
     app.register_error_handler(SearchUnavailable, outage.render_unavailable)
-    from forum.search.hooks import install as install_search_hooks
+    from forum.search import hooks as search_hooks
 
-    install_search_hooks()
+    search_hooks.install()
+    search_hooks.register(app)
     from forum.opendata.versions import install as install_opendata_hooks
 
     install_opendata_hooks()

@@ -108,6 +108,10 @@ class SearchResult:
 class SearchBackend:
     """The interface: search, apply changes, rebuild, compare with the database, health."""
 
+    # True: in a request, `apply` runs after the response is sent (forum/search/hooks.py),
+    # and `search` first applies recent pending work (a write may still be on its way).
+    index_after_response = False
+
     def search(self, request: SearchRequest, user) -> SearchResult:
         raise NotImplementedError
 
@@ -577,6 +581,9 @@ class _FirstMatches(collectors.TopCollector):
 
 
 class WhooshBackend(SearchBackend):
+    # A Whoosh write (~20 ms) is most of a reply's time: members should not wait for it.
+    index_after_response = True
+
     def __init__(self):
         self.store = indexer.store()
 
@@ -612,6 +619,7 @@ class WhooshBackend(SearchBackend):
     # reading ---------------------------------------------------------------------------
 
     def search(self, request: SearchRequest, user) -> SearchResult:
+        indexer.catch_up(self.store)
         text = clean_query(request.q)
         for _attempt in range(READ_ATTEMPTS):
             try:

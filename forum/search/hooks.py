@@ -7,10 +7,15 @@ rows once the index has them; a rollback of the whole transaction drops them. On
 travel: the indexer reads the rows again after the commit, so a change that was rolled back
 can never reach the index, and a worker killed just after a commit (or a database that stops
 then) leaves its pending rows for the next write or `search sync` to apply.
+
+In a request, on a back-end that asks for it (Whoosh: its index write is most of a reply's
+time), the indexer runs after the response has been sent (`AfterResponse`): the member waits
+for the content's commit only. A search meanwhile applies the pending rows itself
+(indexer.catch_up), so the member still finds what they have just written.
 """
 import logging
 
-from flask import has_app_context
+from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
@@ -27,6 +32,33 @@ INFO_KEY = "search_changes"
 # Set in session.info by a bulk loader (seed-demo) that indexes once after its commit: the
 # changes stay as pending rows instead of one index write per commit.
 DEFER_KEY = "search_deferred"
+# In `g` during a request whose index work waits for its response to be sent.
+AFTER_RESPONSE_KEY = "search_after_response"
+
+
+class AfterResponse:
+    """The index work of one request's commits, done once its response has gone out."""
+
+    def __init__(self, app):
+        self.app = app
+        self.keys: set[tuple[str, int]] = set()
+        self.scheduled = False
+
+    def flush(self) -> None:
+        keys, self.keys = self.keys, set()
+        if not keys:
+            return
+        try:
+            with self.app.app_context():
+                from forum.search.backend import get_backend
+
+                get_backend().apply(keys)  # on failure the pending rows stay, as ever
+        except Exception:
+            log.exception("search: %d change(s) left pending after a response", len(keys))
+
+
+def _after_response_queue() -> AfterResponse | None:
+    return g.get(AFTER_RESPONSE_KEY) if has_request_context() else None
 
 
 def _changed_fields(obj) -> set[str]:
@@ -87,6 +119,10 @@ def after_commit(session: Session) -> None:
     if not has_app_context():
         log.info("commit outside an app context: %d search change(s) left pending", len(keys))
         return
+    queue = _after_response_queue()
+    if queue is not None:
+        queue.keys |= keys
+        return
     from forum.search.backend import get_backend
 
     get_backend().apply(keys)
@@ -97,6 +133,37 @@ def after_soft_rollback(session: Session, previous_transaction) -> None:
     # rollback leaves earlier flushes standing (re-reading an unchanged row is harmless).
     if previous_transaction.parent is None:
         session.info.pop(INFO_KEY, None)
+
+
+def _open_queue() -> None:
+    from forum.search.backend import BACKENDS
+
+    backend = BACKENDS.get(current_app.config.get("FORUM_SEARCH_BACKEND", "whoosh"))
+    if backend is not None and backend.index_after_response:
+        g.setdefault(AFTER_RESPONSE_KEY, AfterResponse(current_app._get_current_object()))
+
+
+def _index_after_sending(response):
+    queue = _after_response_queue()
+    if queue is not None and not queue.scheduled:
+        queue.scheduled = True
+        # The WSGI server calls this once the body is sent (commits made later in this
+        # request, in other after_request functions or teardown, join the same queue).
+        response.call_on_close(queue.flush)
+    return response
+
+
+def _index_if_no_response(exc) -> None:
+    queue = _after_response_queue()
+    if queue is not None and not queue.scheduled:
+        queue.flush()  # an error went past the handlers: no response will be closed
+
+
+def register(app) -> None:
+    """Index a request's commits after its response (back-ends that ask for it)."""
+    app.before_request(_open_queue)
+    app.after_request(_index_after_sending)
+    app.teardown_request(_index_if_no_response)
 
 
 def install() -> None:

@@ -30,7 +30,7 @@ import secrets
 import shutil
 import time
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -40,6 +40,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
+from forum.core.db import utcnow
 from forum.core.searchable import Document
 from forum.search import registry
 from forum.search.models import SearchPending
@@ -54,6 +55,12 @@ PENDING_BATCH = 2000
 # A rebuild marker older than this belongs to a reindex that died: writers ignore it.
 STALE_MARKER_SECONDS = 6 * 3600
 OPEN_ATTEMPTS = 5
+# A search applies pending work this recent first (a write indexed after its response may
+# not be done yet); older work is left to writes and `search sync`, so that a document that
+# cannot be indexed does not make every search try again.
+CATCH_UP_SECONDS = 60
+# How long a search waits for the lock to do so (a reply's write holds it ~20 ms).
+CATCH_UP_PATIENCE = (1.0, 1)
 
 
 class SearchUnavailable(Exception):
@@ -166,9 +173,11 @@ def _settings() -> tuple[float, int]:
 
 
 @contextmanager
-def locked_writer(index_store: IndexStore):
-    """A writer on the live generation, holding its lock; retried, and re-aimed after a swap."""
-    timeout, attempts = _settings()
+def locked_writer(index_store: IndexStore, patience: tuple[float, int] | None = None):
+    """A writer on the live generation, holding its lock; retried, and re-aimed after a swap.
+
+    `patience`: (seconds per attempt, attempts), FORUM_SEARCH_WRITE_* by default."""
+    timeout, attempts = patience or _settings()
     last_error: Exception | None = None
     for _ in range(attempts):
         path = index_store.current_path()
@@ -214,13 +223,17 @@ def apply(keys: set[tuple[str, int]], reason: str = "") -> bool:
         return False
 
 
-def write_now(keys: set[tuple[str, int]], drain: bool = True) -> None:
+def write_now(keys: set[tuple[str, int]], drain: bool = True,
+              patience: tuple[float, int] | None = None) -> None:
     index_store = store()
-    with locked_writer(index_store) as writer, new_session() as session:
+    with locked_writer(index_store, patience) as writer, new_session() as session:
         rebuilding = index_store.rebuilding()
         pending = [] if rebuilding or not drain else list(session.scalars(
             select(SearchPending).order_by(SearchPending.id).limit(PENDING_BATCH)))
         work = keys | {(p.doc_type, p.doc_id) for p in pending}
+        if not work:
+            writer.cancel()  # someone else wrote it while we waited for the lock
+            return
         write_documents(writer, session, work)
         # End the read transaction before writing: SQLite cannot turn a read transaction
         # into a write one once another process has committed (it fails at once).
@@ -317,6 +330,26 @@ def guess_language(text: str) -> str:
 
 
 # --- pending work -------------------------------------------------------------------------
+
+
+def catch_up(index_store: IndexStore) -> None:
+    """Before a search: apply recent pending work, so that a member finds what they have
+    just written though their request's index write (done after its response) may still be
+    running, in this worker or another, or may never run (a worker killed meanwhile)."""
+    since = utcnow() - timedelta(seconds=CATCH_UP_SECONDS)
+    try:
+        with new_session() as session:
+            recent = session.scalar(select(SearchPending.id).where(
+                SearchPending.created_at >= since).limit(1))
+    except Exception:
+        log.exception("search: could not look for pending work")
+        return
+    if recent is None or index_store.rebuilding():
+        return
+    try:
+        write_now(set(), patience=CATCH_UP_PATIENCE)
+    except Exception as exc:  # noqa: BLE001 - search what the index has
+        log.info("search: pending work not applied before a search (%s)", exc)
 
 
 def _add_pending(session: Session, keys, reason: str) -> None:
