@@ -8,6 +8,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from heapq import nlargest
 from itertools import islice
 
@@ -166,11 +167,14 @@ class MarkFormatter(highlight.Formatter):
         return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
 
 
+# always_retokenize: the stored text is analysed again, as when no search recorded matched
+# terms (`_searched_fields` hands Whoosh the query's terms as if one had, which would make
+# it look for character positions per hit that were never recorded).
 _BODY_HIGHLIGHTER = highlight.Highlighter(
     fragmenter=highlight.ContextFragmenter(maxchars=160, surround=50),
-    formatter=MarkFormatter())
+    formatter=MarkFormatter(), always_retokenize=True)
 _TITLE_HIGHLIGHTER = highlight.Highlighter(
-    fragmenter=highlight.WholeFragmenter(), formatter=MarkFormatter())
+    fragmenter=highlight.WholeFragmenter(), formatter=MarkFormatter(), always_retokenize=True)
 
 _local = threading.local()
 
@@ -414,9 +418,13 @@ def _hidden_docs(searcher, user) -> set[int] | None:
     """
     if getattr(user, "is_authenticated", False) and user.is_staff:
         return None
-    unpublished = wq.Or([wq.Term("visibility", state) for state in visibility.STATES
-                         if state != visibility.PUBLISHED])
-    hidden = set(searcher.docs_for_query(unpublished))
+    # The same for every visitor until the index changes, which brings a new searcher.
+    unpublished = getattr(searcher, "forum_unpublished", None)
+    if unpublished is None:
+        unpublished = searcher.forum_unpublished = frozenset(searcher.docs_for_query(
+            wq.Or([wq.Term("visibility", state) for state in visibility.STATES
+                   if state != visibility.PUBLISHED])))
+    hidden = set(unpublished)
     if hidden and getattr(user, "is_authenticated", False):
         own = wq.And([wq.Term("author", str(user.id)),
                       wq.Or([wq.Term("visibility", visibility.PENDING),
@@ -580,6 +588,46 @@ class _FirstMatches(collectors.TopCollector):
         return super()._collect(global_docnum, score)
 
 
+# Facet values packed alike (type, cities, themes) repeat across thousands of documents.
+_unpacked = lru_cache(maxsize=4096)(unpack_facets)
+
+
+def _existing_terms(q, reader) -> set[tuple[str, bytes]]:
+    """(field, term) of the query's words the index holds. Query.existing_terms() does this
+    for one field at a time only: asked for every field, its loop variable overwrites the
+    field asked for, and only the first leaf's field comes out."""
+    schema = reader.schema
+    found = set()
+    for leaf in q.leaves():
+        for fieldname, text in leaf.expanded_terms(reader, phrases=True):
+            if fieldname not in schema:
+                continue
+            try:
+                term = (fieldname, schema[fieldname].to_bytes(text)
+                        if isinstance(text, str) else text)
+            except ValueError:
+                continue
+            if term not in found and term in reader:
+                found.add(term)
+    return found
+
+
+def _searched_fields(results) -> set[str]:
+    """The fields the query has terms in, worked out once per search.
+
+    Whoosh's highlighter walks the query for its terms in each field it highlights (three
+    to six a hit), and re-analyses the text even when there are none. Given the terms as
+    the "matched terms" it reads when a search recorded them, it takes them from here.
+    """
+    fields = getattr(results, "forum_fields", None)
+    if fields is None:
+        terms = _existing_terms(results.q, results.searcher.reader())
+        results.termdocs = dict.fromkeys(terms, ())
+        results.docterms = {}
+        fields = results.forum_fields = {fieldname for fieldname, _text in terms}
+    return fields
+
+
 class WhooshBackend(SearchBackend):
     # A Whoosh write (~20 ms) is most of a reply's time: members should not wait for it.
     index_after_response = True
@@ -738,7 +786,10 @@ class WhooshBackend(SearchBackend):
         if not text:
             return ""
         hit.results.highlighter = highlighter
+        searched = _searched_fields(hit.results)
         for fieldname in fieldnames:
+            if fieldname not in searched:
+                continue  # nothing of the query there: re-analysing the text finds nothing
             found = hit.highlights(fieldname, text=text, top=2)
             if found:
                 return found  # built by MarkFormatter: escaped text and <mark> only
@@ -752,7 +803,7 @@ class WhooshBackend(SearchBackend):
             return {name: [] for name in counts}  # an empty index has no columns to read
         column = searcher.reader().column_reader("facets")
         for docnum, weight in counted:
-            doc_type, cities, themes = unpack_facets(column[docnum])
+            doc_type, cities, themes = _unpacked(column[docnum])
             counts["type"][doc_type] = counts["type"].get(doc_type, 0) + weight
             for city in cities:
                 counts["city"][city] = counts["city"].get(city, 0) + weight

@@ -205,3 +205,19 @@ def test_a_word_found_alike_by_both_analyses_is_searched_in_one(app, whoosh_inde
                        for leaf in q.leaves())
     found = find(app, "engagement")
     assert {("post", i) for i in replies} <= set(found)
+
+
+def test_the_terms_highlighted_are_those_of_every_field(app, whoosh_index):
+    content = make_content(app)
+    add_replies(app, content.discussion_id, ["Governance of citizen engagement."])
+    with app.test_request_context():
+        with whoosh_index.open().searcher() as searcher:
+            request = services.SearchRequest(q="governance engagement")
+            q = backend.WhooshBackend._query(searcher, request.q, request)
+            reader = searcher.reader()
+            per_field = set().union(*(q.existing_terms(reader, fieldname=f, expand=True)
+                                      for f in backend.PARSED_FIELDS))
+            assert backend._existing_terms(q, reader) == per_field
+            assert {f for f, _t in per_field} > {"title_it"}  # not the first leaf's only
+    found = search(app, "governance engagement")
+    assert any("<mark>" in item.fragment for item in found.items)
