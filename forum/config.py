@@ -40,6 +40,8 @@ class DefaultConfig:
     FORUM_SEARCH_INDEX_DIR = None
     FORUM_SEARCH_WRITE_TIMEOUT = 3.0
     FORUM_SEARCH_WRITE_ATTEMPTS = 3
+    # Processes `search reindex` analyses documents in (Whoosh): 0 = one per CPU, at most 4.
+    FORUM_SEARCH_REINDEX_PROCS = 0
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_ENABLED = True
@@ -115,6 +117,7 @@ ENV_SETTINGS = {
     "FORUM_SEARCH_INDEX_DIR": str,
     "FORUM_SEARCH_WRITE_TIMEOUT": float,
     "FORUM_SEARCH_WRITE_ATTEMPTS": int,
+    "FORUM_SEARCH_REINDEX_PROCS": int,
     "FORUM_RATELIMIT_STORAGE_URI": str,
     **{name: str for name in limits.defaults()},
     "FORUM_RATELIMIT_ACCOUNT_FREE_ATTEMPTS": int,

@@ -8,8 +8,10 @@ Order of events (see indexer's docstring for why no change is lost):
 4. the keys writers recorded in `search_pending` meanwhile are replayed into the new one.
 """
 import logging
+import os
 from contextlib import contextmanager
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from forum.search import indexer, registry
@@ -60,8 +62,21 @@ def total_rows(session) -> int:
                for t in registry.types())
 
 
+MAX_PROCS = 4
+
+
+def _writer(ix):
+    """One writer; with several CPUs, Whoosh's own processes analyse batches of documents and
+    each writes a segment (multisegment: no final merge, which would run in one process)."""
+    procs = current_app.config.get("FORUM_SEARCH_REINDEX_PROCS", 0) or \
+        min(os.cpu_count() or 1, MAX_PROCS)
+    if procs <= 1:
+        return ix.writer(limitmb=256), True
+    return ix.writer(procs=procs, multisegment=True, limitmb=128, batchsize=500), False
+
+
 def _build(ix, session, progress) -> int:
-    writer = ix.writer(limitmb=256)
+    writer, optimize = _writer(ix)
     written = 0
     try:
         for search_type in registry.types():
@@ -83,7 +98,7 @@ def _build(ix, session, progress) -> int:
                 if progress is not None:
                     progress(len(rows))
                 session.expunge_all()  # keep memory flat on large data sets
-        writer.commit(optimize=True)
+        writer.commit(optimize=optimize)
     except BaseException:
         writer.cancel()
         raise
