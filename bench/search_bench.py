@@ -10,7 +10,9 @@ models), `bench-data`, a timed `search reindex`, then gunicorn (2 workers) on a 
 127.0.0.1 port, and the fixed query mix of issue 6 through the real /search page: one
 untimed warm-up round, then --rounds timed rounds, one request at a time, with the page
 cache off (--page-cache keeps it: then the rounds after the first read cached pages).
-Figures, not assertions: speed is measured here, never in the test suite.
+Besides each request's wall time, the workers' CPU time per request (from /proc), which a
+busy machine changes much less. Figures, not assertions: speed is measured here, never in
+the test suite.
 
 Queries come from the generated vocabulary by frequency rank (bench/wordlist/, stop words
 excluded: the analysers drop them, so rank 10 is the tenth commonest *searchable* word).
@@ -101,6 +103,23 @@ def fetch(conn: http.client.HTTPConnection, path: str) -> tuple[float, int, byte
     return time.perf_counter() - start, response.status, body
 
 
+def workers_cpu(master: int) -> float:
+    """CPU seconds the server's workers have used (user + system, from /proc): on a shared
+    machine, what a request costs, where its wall time also counts the other programs."""
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return 0.0
+    total = 0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values: list[float], p: int) -> float:
     if len(values) == 1:
         return values[0]
@@ -187,6 +206,7 @@ def measure(args, env: dict) -> None:
         samples: dict[str, list[float]] = {}
         errors: list[str] = []
         per_query: dict[str, list[float]] = {}
+        cpu_samples: dict[str, list[float]] = {}
         deadline = time.monotonic() + args.max_seconds
         rounds_done = 0
         # Round 0 warms both workers' caches and is not counted.
@@ -196,18 +216,22 @@ def measure(args, env: dict) -> None:
                 break
             for cls, params in mix:
                 path = "/search?" + urlencode(params)
+                cpu = workers_cpu(server.pid)
                 elapsed, status, body = fetch(conn, path)
+                cpu = workers_cpu(server.pid) - cpu
                 if status != 200 or b"search-results" not in body and cls != "no hits":
                     errors.append(f"{status} {path}")
                 if round_no:
                     samples.setdefault(cls, []).append(elapsed)
                     per_query.setdefault(path, []).append(elapsed)
+                    cpu_samples.setdefault(cls, []).append(cpu)
             rounds_done = round_no
         conn.close()
     finally:
         server.terminate()
         server.wait(timeout=15)
     report(samples, per_query, errors, rounds_done, args.workers, args.page_cache)
+    report_cpu(cpu_samples)
 
 
 def report(samples, per_query, errors, rounds, workers, page_cache=False) -> None:
@@ -232,6 +256,23 @@ def report(samples, per_query, errors, rounds, workers, page_cache=False) -> Non
         print(f"  {statistics.median(values) * 1000:7.0f}  {path}")
     if errors:
         print(f"\n{len(errors)} bad responses, e.g. {errors[:3]}")
+
+
+def report_cpu(cpu_samples) -> None:
+    """The workers' CPU time per request, by class: steadier than wall time on a busy machine
+    (the kernel counts it in ticks, usually 10 ms, hence the mean beside the median)."""
+    print("\nserver CPU per request (workers' user + system time, ms):")
+    print(f"{'class':<12}{'mean':>7}{'p50':>7}{'p95':>7}{'max':>7}")
+    everything = []
+    for cls, values in cpu_samples.items():
+        everything += values
+        ms = [v * 1000 for v in values]
+        print(f"{cls:<12}{statistics.mean(ms):>7.0f}{pct(ms, 50):>7.0f}{pct(ms, 95):>7.0f}"
+              f"{max(ms):>7.0f}")
+    if everything:
+        ms = [v * 1000 for v in everything]
+        print(f"{'overall':<12}{statistics.mean(ms):>7.0f}{pct(ms, 50):>7.0f}"
+              f"{pct(ms, 95):>7.0f}{max(ms):>7.0f}")
 
 
 if __name__ == "__main__":
