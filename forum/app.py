@@ -148,6 +148,7 @@ def register_jinja(app: Flask) -> None:
     from forum.notifications import permissions as notifications
     from forum.places import permissions as places
     from forum.practices import permissions as practices
+    from forum.twinnings import permissions as twinnings
 
     i18n.register(app)
     templating.register(app)
@@ -157,7 +158,7 @@ def register_jinja(app: Flask) -> None:
         "calls": calls.TEMPLATE_PREDICATES, "discussions": discussions.TEMPLATE_PREDICATES,
         "moderation": moderation.TEMPLATE_PREDICATES,
         "notifications": notifications.TEMPLATE_PREDICATES, "places": places.TEMPLATE_PREDICATES,
-        "practices": practices.TEMPLATE_PREDICATES}
+        "practices": practices.TEMPLATE_PREDICATES, "twinnings": twinnings.TEMPLATE_PREDICATES}
 
 
 def register_hooks(app: Flask) -> None:

@@ -21,7 +21,7 @@ from forum.core.visibility import PUBLISHED
 from forum.discussions.models import Discussion, Post
 from forum.engagement.models import PointEntry
 from forum.places.models import City
-from forum.practices.models import OFFER, STORY, Practice
+from forum.practices.models import OFFER, STORY, Practice, PracticeAdoption
 from forum.twinnings.models import TwinningCity, TwinningParticipant
 
 
@@ -41,8 +41,12 @@ ACTIONS = {
     "story_told": Action(10, 3, True, _l("Story told")),
     "answer": Action(5, 5, True, _l("Answer to a request")),
     "matched": Action(25, 5, True, _l("Practice matched with another organisation")),
+    # The most, as "matched", and for both sides: the offer's author and the adopter.
+    "adopted": Action(25, 5, True, _l("Practice adopted by another organisation")),
     "report_upheld": Action(3, 5, True, _l("Report upheld by staff")),
     "joined_twinning": Action(3, 3, False, _l("Joined a twinning")),
+    # Only once the organiser or staff confirm it: a member's word alone earns nothing.
+    "event_attended": Action(5, 3, False, _l("Event attended")),
 }
 
 # A newcomer, for the "welcoming" badge: someone within their first month.
@@ -78,7 +82,10 @@ def _mentor(conn: Connection, user_id: int) -> bool:
     taken_up = select(answered.id).join(offer, offer.id == answered.matched_practice_id).where(
         offer.author_id == user_id, offer.kind == OFFER, offer.visibility == PUBLISHED,
         answered.author_id != user_id, answered.visibility == PUBLISHED)
-    return conn.scalar(select(exists(taken_up)))
+    # Or another organisation said it adopted the offer (marked by one of its members).
+    adopted = select(PracticeAdoption.id).join(offer, offer.id == PracticeAdoption.practice_id) \
+        .where(offer.author_id == user_id, offer.kind == OFFER, offer.visibility == PUBLISHED)
+    return conn.scalar(select(exists(taken_up))) or conn.scalar(select(exists(adopted)))
 
 
 def _scout(conn: Connection, user_id: int) -> bool:
@@ -133,7 +140,7 @@ BADGES = {badge.code: badge for badge in (
           frozenset({"story_told"})),
     Badge("mentor", _l("Mentor"),
           _l("An offered practice was taken up by another organisation."), "Me", _mentor,
-          frozenset({"matched"})),
+          frozenset({"matched", "adopted"})),
     Badge("scout", _l("Scout"), _l("Follows five calls for funding."), "Sc", _scout,
           frozenset({"follow"})),
     Badge("bridge", _l("Bridge"),

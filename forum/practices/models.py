@@ -124,3 +124,25 @@ class PracticeInterest(db.Model):
 
     practice: Mapped[Practice] = relationship()
     user: Mapped[User] = relationship()
+
+
+class PracticeAdoption(db.Model):
+    """Another organisation says it adopted an offered practice: marked by one of its
+    members, once per organisation. What the mentor badge and the "adopted" points read."""
+
+    __tablename__ = "practice_adoptions"
+    __table_args__ = (
+        UniqueConstraint("practice_id", "organisation_id", name="uq_practice_adoptions"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    # The member who said so; the adoption stays the organisation's if they leave.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    practice: Mapped[Practice] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    user: Mapped[User | None] = relationship()

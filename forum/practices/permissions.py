@@ -1,7 +1,7 @@
 """Who may do what with practices: small pure predicates for views and templates."""
 from forum.accounts.permissions import can_post
 from forum.core.visibility import PUBLISHED, can_see
-from forum.practices.models import CLOSED
+from forum.practices.models import CLOSED, OFFER
 
 
 def can_create_practice(user) -> bool:
@@ -43,9 +43,30 @@ def sees_author_contact(user, interest) -> bool:
         and interest.user_id == user.id
 
 
+def can_mark_adopted(user, practice) -> bool:
+    """A member of another organisation says theirs adopted a published offer: not the
+    author, not a colleague of the author's or of the practice's organisation."""
+    if not can_post(user) or practice.kind != OFFER or practice.visibility != PUBLISHED:
+        return False
+    organisation = user.organisation_id
+    author = practice.author
+    return organisation is not None and not _is_author(user, practice) \
+        and organisation not in (practice.organisation_id, getattr(author, "organisation_id", None))
+
+
+def can_withdraw_adoption(user, adoption) -> bool:
+    """A member of the adopting organisation (while allowed to post), and staff."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_staff) or (can_post(user)
+                                   and user.organisation_id == adoption.organisation_id)
+
+
 TEMPLATE_PREDICATES = {
     "create_practice": can_create_practice,
     "edit_practice": can_edit_practice,
     "mark_matched": can_mark_matched,
     "express_interest": can_express_interest,
+    "mark_adopted": can_mark_adopted,
+    "withdraw_adoption": can_withdraw_adoption,
 }

@@ -43,6 +43,7 @@ from forum.practices.models import (
     STORY,
     SUMMARY_MAX,
     Practice,
+    PracticeAdoption,
     PracticeInterest,
     PracticeLink,
 )
@@ -500,6 +501,61 @@ def mark_matched(actor, practice: Practice, answer_practice_id: int | None,
     return practice
 
 
+# --- adopted by another organisation ------------------------------------------------------
+
+
+def adoptions_of(practice: Practice) -> list[PracticeAdoption]:
+    """The organisations that said they adopted the practice, first first; one query."""
+    return list(db.session.scalars(
+        select(PracticeAdoption).where(PracticeAdoption.practice_id == practice.id)
+        .options(joinedload(PracticeAdoption.organisation))
+        .order_by(PracticeAdoption.created_at, PracticeAdoption.id)))
+
+
+def adoption_by_id(practice: Practice, adoption_id: int) -> PracticeAdoption | None:
+    adoption = db.session.get(PracticeAdoption, adoption_id)
+    return adoption if adoption is not None and adoption.practice_id == practice.id else None
+
+
+def own_organisations(practice: Practice) -> set[int]:
+    """The organisations on the offering side: the practice's and its author's."""
+    author = practice.author
+    return {practice.organisation_id, getattr(author, "organisation_id", None)} - {None}
+
+
+def mark_adopted(actor, practice: Practice) -> PracticeAdoption | None:
+    """The actor's organisation adopted this offer; None if it had said so already."""
+    if practice.kind != OFFER:
+        raise ServiceError(_("Only an offered practice can be adopted."))
+    organisation_id = actor.organisation_id
+    if organisation_id is None:
+        raise ServiceError(_("Add your organisation to your profile first."))
+    if organisation_id in own_organisations(practice) or actor.id == practice.author_id:
+        raise ServiceError(_("This practice is your own organisation's."))
+    if db.session.scalar(select(PracticeAdoption.id).where(
+            PracticeAdoption.practice_id == practice.id,
+            PracticeAdoption.organisation_id == organisation_id)) is not None:
+        return None
+    adoption = PracticeAdoption(practice_id=practice.id, organisation_id=organisation_id,
+                                user_id=actor.id, created_at=utcnow())
+    try:
+        with db.session.begin_nested():
+            db.session.add(adoption)
+    except IntegrityError:
+        return None
+    refresh_adopters(practice)
+    events.emit("practice.matched", actor, practice, members=[practice.author_id])
+    return adoption
+
+
+def withdraw_adoption(actor, adoption: PracticeAdoption) -> None:
+    """Taken back (a mistake, say): the points it gave both sides go with it."""
+    practice = adoption.practice
+    db.session.delete(adoption)
+    db.session.flush()
+    refresh_adopters(practice)
+
+
 # --- adopters -----------------------------------------------------------------------------
 
 
@@ -509,7 +565,8 @@ def adopting_administrations(practice: Practice) -> set[int]:
     - its own organisation, on a seek (it asks for it) or a story (it applied it);
     - the organisations of members who said "I'm interested" in an offer or a story;
     - the organisations of published practices marked matched naming this one (they took it
-      up: a seek answered by this offer, say).
+      up: a seek answered by this offer, say);
+    - the organisations that marked an offer adopted.
     """
     found = set()
     own = practice.organisation
@@ -525,6 +582,10 @@ def adopting_administrations(practice: Practice) -> set[int]:
         select(Organisation.id).join(Practice, Practice.organisation_id == Organisation.id)
         .where(Practice.matched_practice_id == practice.id,
                Practice.visibility == visibility.PUBLISHED, public)))
+    found.update(db.session.scalars(
+        select(Organisation.id).join(PracticeAdoption,
+                                     PracticeAdoption.organisation_id == Organisation.id)
+        .where(PracticeAdoption.practice_id == practice.id, public)))
     return found
 
 
@@ -560,6 +621,23 @@ def export_interests(user) -> tuple[str, list]:
     return "practice_interests", [
         {"practice_id": i.practice_id, "message": i.message,
          "created_at": i.created_at.isoformat()} for i in db.session.scalars(query)]
+
+
+@accounts.exporter
+def export_adoptions(user) -> tuple[str, list]:
+    """The adoptions a member marked for their organisation."""
+    query = (select(PracticeAdoption).where(PracticeAdoption.user_id == user.id)
+             .order_by(PracticeAdoption.id))
+    return "practice_adoptions", [
+        {"practice_id": a.practice_id, "organisation_id": a.organisation_id,
+         "created_at": a.created_at.isoformat()} for a in db.session.scalars(query)]
+
+
+@accounts.eraser
+def erase_adoptions(user) -> None:
+    """An adoption is the organisation's: it stays, without the name of who marked it."""
+    db.session.execute(update(PracticeAdoption).where(PracticeAdoption.user_id == user.id)
+                       .values(user_id=None))
 
 
 @accounts.eraser

@@ -1,17 +1,18 @@
 """Practice pages: the list, a practice with its matches, writing, interest and "matched"."""
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from forum.attachments import services as attachments
 from forum.attachments.web import accept_uploads
 from forum.core import web
-from forum.core.errors import BadFilter
+from forum.core.errors import BadFilter, ServiceError
 from forum.core.themes import THEMES
-from forum.extensions import login_manager
+from forum.extensions import db, login_manager
 from forum.practices import permissions, services
 from forum.practices.forms import InterestForm, MatchedForm, PracticeForm, parse_related
-from forum.practices.models import KIND_DESCRIPTIONS, KINDS, LANGUAGES, SEEK, STATUSES
+from forum.practices.models import KIND_DESCRIPTIONS, KINDS, LANGUAGES, OFFER, SEEK, STATUSES
 
 bp = Blueprint("practices", __name__)
 accept_uploads(bp, {"practices.create", "practices.edit"})
@@ -56,7 +57,8 @@ def _page(practice, status: int = 200, **forms):
         sees_author_contact=permissions.sees_author_contact(current_user, interest),
         related=services.related_practices(practice, current_user),
         files=attachments.attachments_of("practice", practice.id),
-        **{"matched_form": None, **forms}), status
+        adoptions=services.adoptions_of(practice) if practice.kind == OFFER else [],
+        button=FlaskForm(), **{"matched_form": None, **forms}), status
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -189,6 +191,50 @@ def matched(practice_id: int):
         if done:
             return done
     return _page(practice, 200, matched_form=form)
+
+
+# --- adopted ------------------------------------------------------------------------------
+
+
+def _adoption_change(practice_id: int, allowed, change, done):
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    practice = services.practice_by_id(practice_id, current_user) or abort(404)
+    target = allowed(practice)
+    if not target:
+        abort(403)
+    try:
+        message = done(change(practice, target))
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+        flash(*message)
+    return redirect(url_for(".show", practice_id=practice.id, _anchor="adopted"))
+
+
+@bp.post("/practices/<int:practice_id>/adopted")
+def adopt(practice_id: int):
+    return _adoption_change(
+        practice_id, lambda practice: permissions.can_mark_adopted(current_user, practice),
+        lambda practice, _ok: services.mark_adopted(current_user, practice),
+        lambda adoption: (_("You had already said your organisation adopted it."), "info")
+        if adoption is None else
+        (_("Marked as adopted by your organisation. Thank you for telling its author."),
+         "success"))
+
+
+@bp.post("/practices/<int:practice_id>/adoptions/<int:adoption_id>/withdraw")
+def withdraw_adoption(practice_id: int, adoption_id: int):
+    def allowed(practice):
+        adoption = services.adoption_by_id(practice, adoption_id) or abort(404)
+        return adoption if permissions.can_withdraw_adoption(current_user, adoption) else None
+
+    return _adoption_change(
+        practice_id, allowed,
+        lambda _practice, adoption: services.withdraw_adoption(current_user, adoption),
+        lambda _none: (_("The adoption was taken back."), "success"))
 
 
 @bp.app_context_processor

@@ -2,9 +2,10 @@
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from forum.accounts.models import User
 from forum.core.db import UTCDateTime, utcnow
 from forum.core.themes import ThemesMixin
 from forum.core.visibility import VisibilityMixin
@@ -94,7 +95,28 @@ class Event(db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     place: Mapped[str | None] = mapped_column(String(200))
     stream_url: Mapped[str | None] = mapped_column(String(300))
+    # Who added it: with staff, the one who confirms who attended.
+    organiser_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     def is_live(self, now: datetime | None = None) -> bool:
         now = now or utcnow()
         return self.starts_at <= now < self.ends_at
+
+
+class EventAttendance(db.Model):
+    """A member's word that they will attend (or attended) an event. It earns nothing until
+    the organiser or staff confirm it (`confirmed_at`): a claim alone is worth nothing."""
+
+    __tablename__ = "event_attendances"
+    __table_args__ = (UniqueConstraint("event_id", "user_id", name="uq_event_attendances"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+
+    event: Mapped[Event] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -23,6 +23,7 @@ from forum.twinnings.models import (
     CITY_ROLES,
     STATUSES,
     Event,
+    EventAttendance,
     Twinning,
     TwinningCity,
     TwinningParticipant,
@@ -332,7 +333,8 @@ def _set_event(event: Event, data: dict) -> None:
 
 def create_event(actor, space, data: dict) -> Event:
     event = Event(twinning_id=space.id if isinstance(space, Twinning) else None,
-                  network_id=space.id if isinstance(space, Network) else None)
+                  network_id=space.id if isinstance(space, Network) else None,
+                  organiser_id=getattr(actor, "id", None))
     _set_event(event, data)
     db.session.add(event)
     db.session.flush()
@@ -349,6 +351,108 @@ def update_event(actor, event: Event, data: dict) -> Event:
 def delete_event(actor, event: Event) -> None:
     db.session.delete(event)
     db.session.flush()
+
+
+def attendance_of(user, event: Event) -> EventAttendance | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(select(EventAttendance).where(
+        EventAttendance.event_id == event.id, EventAttendance.user_id == user.id))
+
+
+def attend(user, event: Event) -> bool:
+    """The member says they will attend (or attended); False if they had said so already."""
+    if attendance_of(user, event) is not None:
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(EventAttendance(event_id=event.id, user_id=user.id))
+    except IntegrityError:
+        return False
+    return True
+
+
+def withdraw(user, event: Event) -> bool:
+    """The member takes their word back; a confirmed attendance is the organiser's to undo."""
+    attendance = attendance_of(user, event)
+    if attendance is None:
+        return False
+    if attendance.confirmed_at is not None:
+        raise ServiceError(_("Your attendance was confirmed: ask the organiser to change it."))
+    db.session.delete(attendance)
+    db.session.flush()
+    return True
+
+
+def attendance_by_id(event: Event, attendance_id: int) -> EventAttendance | None:
+    attendance = db.session.get(EventAttendance, attendance_id)
+    return attendance if attendance is not None and attendance.event_id == event.id else None
+
+
+def confirm_attendance(actor, attendance: EventAttendance, confirmed: bool) -> bool:
+    """The organiser or staff confirm that the member attended (which earns the points), or
+    take the confirmation back; False if nothing changed."""
+    if confirmed and attendance.event.starts_at > utcnow():
+        raise ServiceError(_("Attendance can be confirmed once the event has started."))
+    if (attendance.confirmed_at is not None) == confirmed:
+        return False
+    attendance.confirmed_at = utcnow() if confirmed else None
+    attendance.confirmed_by_id = actor.id if confirmed else None
+    db.session.flush()
+    return True
+
+
+def attendances_of(event: Event) -> list[EventAttendance]:
+    """Who said they attend, with their accounts, for the organiser's page; one query."""
+    return list(db.session.scalars(
+        select(EventAttendance).where(EventAttendance.event_id == event.id)
+        .options(joinedload(EventAttendance.user)).order_by(EventAttendance.created_at,
+                                                             EventAttendance.id)))
+
+
+def attendance_summary(events_shown: list[Event], viewer) -> dict[int, dict]:
+    """For a list of events, in two queries whatever their number: how many members said
+    they attend and how many were confirmed, and the viewer's own attendance."""
+    ids = [event.id for event in events_shown]
+    found = {event_id: {"declared": 0, "confirmed": 0, "mine": None} for event_id in ids}
+    if not ids:
+        return found
+    counts = db.session.execute(
+        select(EventAttendance.event_id, func.count(EventAttendance.id),
+               func.count(EventAttendance.confirmed_at))
+        .where(EventAttendance.event_id.in_(ids)).group_by(EventAttendance.event_id))
+    for event_id, declared, confirmed in counts:
+        found[event_id].update(declared=declared, confirmed=confirmed)
+    if getattr(viewer, "is_authenticated", False):
+        for attendance in db.session.scalars(select(EventAttendance).where(
+                EventAttendance.event_id.in_(ids), EventAttendance.user_id == viewer.id)):
+            found[attendance.event_id]["mine"] = attendance
+    return found
+
+
+def attendance_rows(user) -> list[tuple[Event, EventAttendance]]:
+    return list(db.session.execute(
+        select(Event, EventAttendance).join(EventAttendance, EventAttendance.event_id == Event.id)
+        .where(EventAttendance.user_id == user.id).order_by(EventAttendance.id)))
+
+
+@accounts.exporter
+def export_attendances(user) -> tuple[str, list]:
+    """The events a member said they attend, and whether the organiser confirmed it."""
+    return "event_attendances", [
+        {"event": event.title, "event_id": event.id, "starts_at": event.starts_at.isoformat(),
+         "declared_at": row.created_at.isoformat(),
+         "confirmed_at": row.confirmed_at.isoformat() if row.confirmed_at else None}
+        for event, row in attendance_rows(user)]
+
+
+@accounts.eraser
+def erase_attendances(user) -> None:
+    """A deleted account's attendance goes (its points go with the ledger's own eraser);
+    confirmations they gave stay, without their name."""
+    db.session.execute(delete(EventAttendance).where(EventAttendance.user_id == user.id))
+    db.session.execute(update(EventAttendance).where(EventAttendance.confirmed_by_id == user.id)
+                       .values(confirmed_by_id=None))
 
 
 def event_space(event: Event, viewer):

@@ -8,7 +8,7 @@ from forum.attachments import services as attachments
 from forum.attachments.web import accept_uploads
 from forum.core import web
 from forum.core.db import utcnow
-from forum.core.errors import BadFilter
+from forum.core.errors import BadFilter, ServiceError
 from forum.core.forms import initial_data
 from forum.extensions import db
 from forum.places import services as places
@@ -17,7 +17,7 @@ from forum.places.permissions import curators_only
 from forum.twinnings import services
 from forum.twinnings.forms import EventForm, TwinningForm
 from forum.twinnings.models import CITY_ROLES, STATUSES, Event
-from forum.twinnings.permissions import can_join
+from forum.twinnings.permissions import can_attend, can_confirm_attendance, can_join
 
 bp = Blueprint("twinnings", __name__)
 accept_uploads(bp, {"twinnings.create", "twinnings.edit"})
@@ -47,7 +47,8 @@ def show(slug: str):
         participants=services.latest_participants(twinning),
         joined=services.is_participant(current_user, twinning),
         may_join=can_join(current_user, twinning),
-        events=services.events_of(twinning),
+        events=(events := services.events_of(twinning)),
+        attendance=services.attendance_summary(events, current_user),
         files=attachments.attachments_of("twinning", twinning.id),
         discussion_page=services.discussions_of(twinning, current_user, web.page_arg()),
         button=FlaskForm(),
@@ -186,6 +187,85 @@ def delete_event(event_id: int):
     db.session.commit()
     flash(_("The event was deleted."), "success")
     return redirect(_space_url(space))
+
+
+# --- attendance ---------------------------------------------------------------------------
+
+
+def _event_and_space(event_id: int):
+    event = db.session.get(Event, event_id) or abort(404)
+    return event, services.event_space(event, current_user) or abort(404)
+
+
+def _back_to_event(space, event) -> str:
+    return f"{_space_url(space)}#event-{event.id}"
+
+
+def _attendance_change(event_id: int, change, done: str, unchanged: str):
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    event, space = _event_and_space(event_id)
+    if not can_attend(current_user, space):
+        abort(403)
+    try:
+        changed = change(current_user, event)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+        return redirect(_back_to_event(space, event))
+    db.session.commit()
+    flash(done if changed else unchanged, "success" if changed else "info")
+    return redirect(_back_to_event(space, event))
+
+
+@bp.post("/events/<int:event_id>/attend")
+def attend(event_id: int):
+    return _attendance_change(
+        event_id, services.attend,
+        _("You said you attend. The organiser confirms who was there."),
+        _("You had already said you attend this event."))
+
+
+@bp.post("/events/<int:event_id>/withdraw")
+def withdraw(event_id: int):
+    return _attendance_change(event_id, services.withdraw, _("You no longer attend the event."),
+                              _("You had not said you attend this event."))
+
+
+@bp.get("/events/<int:event_id>/attendance")
+def attendance(event_id: int):
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    event, space = _event_and_space(event_id)
+    if not can_confirm_attendance(current_user, event):
+        abort(403)
+    return render_template("twinnings/attendance.html", event=event, space_url=_space_url(space),
+                           space_name=getattr(space, "title", None) or space.name,
+                           attendances=services.attendances_of(event), now=utcnow(),
+                           button=FlaskForm())
+
+
+@bp.post("/events/<int:event_id>/attendance/<int:attendance_id>")
+def confirm_attendance(event_id: int, attendance_id: int):
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    event, _space = _event_and_space(event_id)
+    row = services.attendance_by_id(event, attendance_id) or abort(404)
+    if not can_confirm_attendance(current_user, event, row):
+        abort(403)
+    state = request.form.get("state")
+    if state not in ("on", "off"):
+        abort(400)
+    try:
+        services.confirm_attendance(current_user, row, state == "on")
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+        flash(_("Attendance confirmed.") if state == "on"
+              else _("The confirmation was taken back."), "success")
+    return redirect(url_for(".attendance", event_id=event.id))
 
 
 @bp.app_context_processor

@@ -286,3 +286,36 @@ def test_the_replay_command(app, world):
     first = runner.invoke(args=["engagement", "replay"])
     assert first.exit_code == 0 and first.output.startswith("1 ledger rows written (first_post 1)")
     assert runner.invoke(args=["engagement", "replay"]).output.startswith("0 ledger rows")
+
+
+def test_replay_gives_adoptions_and_confirmed_attendance_what_the_live_site_gave(app, world):
+    from forum.engagement import history
+    from forum.twinnings import services as twinnings
+    from forum.twinnings.models import Twinning
+
+    offer = _practice(world["offerer"], "offer", "Pratica da adottare")
+    practices.mark_adopted(world["seeker"], offer)
+    twinning = Twinning(slug="replay-twinning", title="Gemellaggio")
+    db.session.add(twinning)
+    db.session.flush()
+    now = utcnow()
+    event = twinnings.create_event(world["staff"], twinning, {
+        "title": "Incontro", "starts_at": now - timedelta(hours=2),
+        "ends_at": now - timedelta(hours=1)})
+    for member in (world["offerer"], world["seeker"], world["colleague"]):
+        twinnings.attend(member, event)
+    for member in (world["offerer"], world["seeker"]):
+        twinnings.confirm_attendance(world["staff"], twinnings.attendance_of(member, event), True)
+    db.session.commit()
+    ledger = _ledger()
+    assert ledger[(world["seeker"].id, "adopted")] == ACTIONS["adopted"].points
+    assert ledger[(world["offerer"].id, "event_attended")] == ACTIONS["event_attended"].points
+    assert (world["colleague"].id, "event_attended") not in ledger
+
+    _forget_the_ledger()
+    written = history.replay()
+    db.session.commit()
+    assert written["adopted"] == 2 and written["event_attended"] == 2
+    assert _ledger() == ledger
+    assert engagement.rebuild()["changed"] == 0
+    assert not history.replay()

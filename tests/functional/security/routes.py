@@ -247,6 +247,18 @@ ROWS = [
     Row("twinnings.edit_event", "GET", event, staff_only()),
     Row("twinnings.edit_event", "POST", event, staff_only(302)),
     Row("twinnings.delete_event", "POST", event, staff_only(302)),
+    # Confirmed members say they attend an event, or take it back (back to the event).
+    Row("twinnings.attend", "POST", event, confirmed(302)),
+    Row("twinnings.withdraw", "POST", event, confirmed(302)),
+    # The organiser (here a staff member) and staff see who said they attend and confirm it;
+    # the event has not started, so a confirmation is refused with a message (back to the list).
+    Row("twinnings.attendance", "GET", event, staff_only()),
+    Row("twinnings.confirm_attendance", "POST",
+        lambda w: {**event(w), "attendance_id": w.ids["attendance"]}, staff_only(302),
+        data={"state": "on"}),
+    Row("twinnings.confirm_attendance", "POST",
+        lambda w: {**event(w), "attendance_id": w.ids["attendance"]}, staff_only(400),
+        case="no state"),
 
     # --- discussions -------------------------------------------------------------------------
     Row("discussions.show", "GET", discussion, PUBLIC),
@@ -311,6 +323,13 @@ ROWS = [
     # Marking matched is part of editing the record: the author and staff. It names what
     # answered the practice, so an empty form comes back with its message.
     Row("practices.matched", "POST", practice, author_or_staff(200)),
+    # "Adopted": a member of another organisation (the member's council) says so; the author,
+    # and staff or members without an organisation, cannot.
+    Row("practices.adopt", "POST", practice, expect(LOGIN, 403, 302, 403, 403, 403)),
+    # Taking it back: a member of the adopting organisation, or staff.
+    Row("practices.withdraw_adoption", "POST",
+        lambda w: {"practice_id": w.ids["adopted_practice"], "adoption_id": w.ids["adoption"]},
+        expect(LOGIN, 403, 302, 403, 302, 302)),
 
     # --- calls for funding -------------------------------------------------------------------
     Row("calls.index", "GET", none, PUBLIC),

@@ -105,7 +105,9 @@ def build_world() -> World:
                                          "population": 120287})
     lecce = places.create_city(staff, {"slug": "sec-lecce", "name": "Lecce",
                                        "population": 83303})
-    places.organisation_named("Comune di Lecce (prova)", "public-administration")
+    council = places.organisation_named("Comune di Lecce (prova)", "public-administration")
+    # The member works for a council: it can say the council adopted the author's offer.
+    member.organisation = council
     project = places.create_project(staff, lecce, {
         "title": "Piattaforma open data", "description": "Dati *aperti*.",
         "status": "in-progress"})
@@ -128,8 +130,10 @@ def build_world() -> World:
         "title": "Incontro", "place": "Lecce", "starts_at": (now + timedelta(days=3)).replace(
             tzinfo=None), "ends_at": (now + timedelta(days=3, hours=2)).replace(tzinfo=None)})
     twinnings.join(author, twinning)
+    twinnings.attend(author, event)
     w.slugs["twinning"] = twinning.slug
     w.ids["event"] = event.id
+    w.ids["attendance"] = twinnings.attendance_of(author, event).id
 
     # The author's discussion: the opening post, a reply with a PDF, and a reply staff deleted.
     discussion = discussions.start_discussion(author, twinning, "Come partire", "Primo passo.")
@@ -171,8 +175,14 @@ def build_world() -> World:
         "kind": "seek", "title": "Cerco pubblicità", "summary": "Spam.", "body": "Spam.",
         "language": "it", "themes": ["governance"]})
     moderation.hide(staff, "practice", hidden_practice, "Spam")
+    # Another practice of the author's, which the member's council adopted.
+    adopted = practices.create_practice(author, {
+        "kind": "offer", "title": "Bilancio partecipativo", "summary": "Decidere insieme.",
+        "body": "Come funziona.", "language": "it", "themes": ["governance"]})
+    adoption = practices.mark_adopted(member, adopted)
     w.ids.update(practice=practice.id, practice_attachment=practice_file.id,
-                 hidden_practice=hidden_practice.id)
+                 hidden_practice=hidden_practice.id, adopted_practice=adopted.id,
+                 adoption=adoption.id)
 
     # Calls: one staff published, one the author proposed; the author follows the first and
     # keeps a saved search, which give the unsubscribe link and a saved search id.

@@ -40,7 +40,7 @@ def _member(name: str, text: str, role: str = "member", listed: bool = True) -> 
 
 def _world(staff, base_city, number: int, text: str) -> dict:
     """One city, project (with news), network (with an organisation) and twinning (with an
-    event and a participant) whose every text field is `text`."""
+    event, a participant who says they attend it) whose every text field is `text`."""
     city = places.create_city(staff, {
         "slug": f"xss-city-{number}", "name": fit(text, 120), "region": fit(text, 80),
         "province": fit(text, 80), "description": text, "totals_source": fit(text, 300)})
@@ -64,13 +64,16 @@ def _world(staff, base_city, number: int, text: str) -> dict:
              "stream_url": "https://stream.example.org/live",
              "starts_at": twinnings.utc_to_rome(now).replace(tzinfo=None),
              "ends_at": twinnings.utc_to_rome(now + timedelta(hours=1)).replace(tzinfo=None)}
-    twinnings.create_event(staff, twinning, event)
+    meeting = twinnings.create_event(staff, twinning, event)
     twinnings.create_event(staff, network, event)
-    twinnings.join(_member(f"participant{number}", text), twinning)
+    participant = _member(f"participant{number}", text)
+    twinnings.join(participant, twinning)
+    # The participant says they attend: staff (the organiser) list them to confirm it.
+    twinnings.attend(participant, meeting)
     # An unlisted participant's name is shown without a link to the profile.
     twinnings.join(_member(f"quiet{number}", text, listed=False), twinning)
     return {"city": city.slug, "project": project.id, "network": network.slug,
-            "twinning": twinning.slug}
+            "twinning": twinning.slug, "event": meeting.id}
 
 
 def _visits(number: int, text: str, made: dict, *, staff: bool) -> list[Visit]:
@@ -89,6 +92,7 @@ def _visits(number: int, text: str, made: dict, *, staff: bool) -> list[Visit]:
         Visit("city-edit", f"/cities/{city}/edit", text),
         Visit("project-edit", f"{project}/edit", text),
         Visit("network-edit", f"/networks/{network}/edit", text),
+        Visit("attendance", f"/events/{made['event']}/attendance", text, [title]),
     ]
 
 

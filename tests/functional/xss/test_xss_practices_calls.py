@@ -66,7 +66,7 @@ def _message(text: str, number: int) -> str:
 def _world(staff, reader, number: int, text: str) -> dict:
     """A practice by a member named `text`, with `text` in every field, in its city,
     organisation and twinning, in the message of a member (also named `text`) who is interested
-    and in the practice that answered it; a published call (followed by staff) and a member's
+    and in the practice that answered it, adopted by an organisation named `text`; a published call (followed by staff) and a member's
     proposed call with `text` in every field. The reader is interested in every practice."""
     organisation = Organisation(name=fit(f"{text} {number}", 200), kind="public-administration")
     author = _member(f"author{number}", text, organisation=organisation)
@@ -81,6 +81,10 @@ def _world(staff, reader, number: int, text: str) -> dict:
     practices.express_interest(fan, practice, _message(text, number), notify=False)
     practices.express_interest(reader, practice, "", notify=False)
     practices.mark_matched(author, practice, answer.id, fan.id)
+    # Another council, named `text` too, says it adopted the offer (its name is on the page).
+    adopter = _member(f"adopter{number}", text, organisation=Organisation(
+        name=fit(f"{text} adopter {number}", 200), kind="public-administration"))
+    practices.mark_adopted(adopter, practice)
     call = calls.create_call(staff, _call_data(text, number))
     calls.follow(staff, call)
     proposal = calls.create_call(author, _call_data(text, number))
@@ -105,6 +109,8 @@ def _visits(text: str, made: dict, *, staff: bool) -> list[Visit]:
         return [Visit("practice", f"/practices/{practice}", text, [title]),
                 Visit("call", f"/calls/{call}", text, [title])]
     return [Visit("practice-edit", f"/practices/{practice}/edit", text),
+            # Staff see the button that takes an adoption back, named after the organisation.
+            Visit("practice-staff", f"/practices/{practice}", text, [title]),
             Visit("call-edit", f"/calls/{call}/edit", text),
             Visit("proposal", f"/calls/{made['proposal']}", text, [title])]
 
