@@ -2,7 +2,6 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from forum.attachments import services as attachments
 from forum.attachments.web import accept_uploads
@@ -58,7 +57,7 @@ def _page(practice, status: int = 200, **forms):
         related=services.related_practices(practice, current_user),
         files=attachments.attachments_of("practice", practice.id),
         adoptions=services.adoptions_of(practice) if practice.kind == OFFER else [],
-        button=FlaskForm(), **{"matched_form": None, **forms}), status
+        **{"matched_form": None, **forms}), status
 
 
 # --- writing ------------------------------------------------------------------------------

@@ -241,8 +241,7 @@ def attendance(event_id: int):
         abort(403)
     return render_template("twinnings/attendance.html", event=event, space_url=_space_url(space),
                            space_name=getattr(space, "title", None) or space.name,
-                           attendances=services.attendances_of(event), now=utcnow(),
-                           button=FlaskForm())
+                           attendances=services.attendances_of(event), now=utcnow())
 
 
 @bp.post("/events/<int:event_id>/attendance/<int:attendance_id>")

@@ -5,6 +5,7 @@ is missing (a 404 on the test server). Several people in one journey (a reporter
 visitor) each get a browser context of their own.
 """
 import random
+import re
 import uuid
 
 import pytest
@@ -320,3 +321,51 @@ def test_staff_hide_a_reported_post(server, page, other_person):
     visitor.goto(discussion)
     assert text not in visitor.locator("main").inner_text()
 
+
+
+# --- (5) an offer adopted by another council ------------------------------------------------
+
+def profile_points(page, username: str) -> int:
+    page.goto(f"/members/{username}?lang=en")
+    text = page.locator("section.member-engagement").inner_text()
+    found = re.search(r"(\d+) points? for helping", text)
+    assert found, text[:300]
+    return int(found.group(1))
+
+
+def test_another_council_marks_an_offer_adopted(server, page, other_person):
+    require(server, "/leaderboard", "the leaderboard")
+    offerer = "elena.rota"  # Comune di Bergamo; the demo member is Comune di Lecce's
+    sign_in(page, offerer, DEMO_PASSWORD)
+    page.goto("/practices/new?kind=offer&lang=en")
+    form = page.locator("main form[method=post]")
+    title = f"Assessment della smart city per i comuni {made_up_word()}"
+    form.locator("input[name=title]").fill(title)
+    form.locator("textarea[name=summary]").fill(
+        "Il modello di valutazione che usiamo per misurare i progetti smart city.")
+    form.locator("textarea[name=body]").fill("Indicatori, questionari e tempi.")
+    theme = form.locator("input[name=themes][value=governance]")
+    form.locator(f"label[for='{theme.get_attribute('id')}']").click()
+    form.locator("[type=submit]").last.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text().endswith(title), page.locator("main").inner_text()[:400]
+    offer_url = page.url.split("?")[0]
+    # The author is not offered the button: it is another organisation's to press.
+    assert page.locator("form[action$='/adopted']").count() == 0
+    before = profile_points(page, offerer)
+
+    adopter = other_person()
+    sign_in(adopter, demo_member(), DEMO_PASSWORD)
+    adopter_before = profile_points(adopter, demo_member())
+    adopter.goto(f"{offer_url}?lang=en")
+    adopter.locator("#adopted form[action$='/adopted'] [type=submit]").click()
+    adopter.wait_for_load_state()
+    assert "Comune di Lecce" in adopter.locator("#adopted").inner_text()
+    assert adopter.locator("#adopted form[action$='/adopted']").count() == 0
+
+    assert profile_points(adopter, demo_member()) == adopter_before + 25
+    assert profile_points(page, offerer) == before + 25
+    assert page.locator("#engagement a[href='/badges#mentor']").count() == 1
+    page.goto("/leaderboard?board=organisations&period=month&lang=en")
+    board = page.locator("main table").inner_text()
+    assert "Comune di Bergamo" in board and "Comune di Lecce" in board

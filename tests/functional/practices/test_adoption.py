@@ -185,3 +185,32 @@ def test_adoptions_are_exported_and_stay_the_organisations_when_the_member_goes(
         adoption = db.session.scalar(select(PracticeAdoption))
         assert adoption.user_id is None and adoption.organisation_id == councils["lecce"]
     assert "Giulia Ferri" not in text_of(client.get("/leaderboard?period=all&lang=en"))
+
+
+def test_the_offer_pages_queries_do_not_grow_with_its_adoptions(app, client, make_user, login,
+                                                               councils, count_queries):
+    offer_url = _post_offer(client, login, councils)
+
+    def cost():
+        client.get(offer_url)  # the matching corpus reloads after a write: not counted
+        with count_queries() as statements:
+            assert client.get(offer_url).status_code == 200
+        return len(statements)
+
+    login(councils["adopter"])
+    submit(client, f"{offer_url}/adopted", {}, form_url=offer_url)
+    small = cost()
+    with app.app_context():
+        councils_ids = [public_administration(f"Comune numero {n}").id for n in range(4)]
+        db.session.commit()
+    members = [make_user(f"council{n}", organisation_id=council)
+               for n, council in enumerate(councils_ids)]
+    with app.test_request_context():
+        from forum.accounts.models import User
+        from forum.practices import services as practices
+
+        offer = db.session.get(Practice, int(offer_url.rsplit("/", 1)[1]))
+        for member in members:
+            practices.mark_adopted(db.session.get(User, member.id), offer)
+        db.session.commit()
+    assert cost() == small

@@ -66,7 +66,8 @@ def _message(text: str, number: int) -> str:
 def _world(staff, reader, number: int, text: str) -> dict:
     """A practice by a member named `text`, with `text` in every field, in its city,
     organisation and twinning, in the message of a member (also named `text`) who is interested
-    and in the practice that answered it, adopted by an organisation named `text`; a published call (followed by staff) and a member's
+    and in the practice that answered it, adopted by an organisation named `text`; a published
+    call (followed by staff) and a member's
     proposed call with `text` in every field. The reader is interested in every practice."""
     organisation = Organisation(name=fit(f"{text} {number}", 200), kind="public-administration")
     author = _member(f"author{number}", text, organisation=organisation)
@@ -83,7 +84,7 @@ def _world(staff, reader, number: int, text: str) -> dict:
     practices.mark_matched(author, practice, answer.id, fan.id)
     # Another council, named `text` too, says it adopted the offer (its name is on the page).
     adopter = _member(f"adopter{number}", text, organisation=Organisation(
-        name=fit(f"{text} adopter {number}", 200), kind="public-administration"))
+        name=fit(f"adopter {number} {text}", 200), kind="public-administration"))
     practices.mark_adopted(adopter, practice)
     call = calls.create_call(staff, _call_data(text, number))
     calls.follow(staff, call)
