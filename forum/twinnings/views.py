@@ -10,7 +10,7 @@ from forum.core import web
 from forum.core.db import utcnow
 from forum.core.errors import BadFilter, ServiceError
 from forum.core.forms import initial_data
-from forum.extensions import db
+from forum.extensions import db, login_manager
 from forum.places import services as places
 from forum.places.models import Network
 from forum.places.permissions import curators_only
