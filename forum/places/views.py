@@ -175,8 +175,8 @@ def network(slug: str):
         participant_count=services.network_participant_count(network),
         button=FlaskForm(),
         twinnings=twinnings.twinnings_of_network(network, current_user),
-        events=(events := twinnings.events_of(network)), now=utcnow(),
-        attendance=twinnings.attendance_summary(events, current_user),
+        events=twinnings.events_of(network), now=utcnow(),
+        attendance=twinnings.attendance_summary(network, current_user),
         discussion_page=twinnings.discussions_of(network, current_user, web.page_arg()),
     )
 

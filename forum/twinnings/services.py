@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import case, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -410,24 +410,24 @@ def attendances_of(event: Event) -> list[EventAttendance]:
                                                              EventAttendance.id)))
 
 
-def attendance_summary(events_shown: list[Event], viewer) -> dict[int, dict]:
-    """For a list of events, in two queries whatever their number: how many members said
-    they attend and how many were confirmed, and the viewer's own attendance."""
-    ids = [event.id for event in events_shown]
-    found = {event_id: {"declared": 0, "confirmed": 0, "mine": None} for event_id in ids}
-    if not ids:
-        return found
-    counts = db.session.execute(
+def attendance_summary(space, viewer) -> dict[int, dict]:
+    """For the events of a twinning or network, in one query whatever their number: how
+    many members said they attend, how many were confirmed, and the viewer's own word
+    (`mine`: its `confirmed_at`, or None). Events nobody attends are missing: the template
+    reads them as zero."""
+    column = Event.twinning_id if isinstance(space, Twinning) else Event.network_id
+    viewer_id = viewer.id if getattr(viewer, "is_authenticated", False) else None
+    mine = EventAttendance.user_id == viewer_id
+    rows = db.session.execute(
         select(EventAttendance.event_id, func.count(EventAttendance.id),
-               func.count(EventAttendance.confirmed_at))
-        .where(EventAttendance.event_id.in_(ids)).group_by(EventAttendance.event_id))
-    for event_id, declared, confirmed in counts:
-        found[event_id].update(declared=declared, confirmed=confirmed)
-    if getattr(viewer, "is_authenticated", False):
-        for attendance in db.session.scalars(select(EventAttendance).where(
-                EventAttendance.event_id.in_(ids), EventAttendance.user_id == viewer.id)):
-            found[attendance.event_id]["mine"] = attendance
-    return found
+               func.count(EventAttendance.confirmed_at),
+               func.max(case((mine, EventAttendance.id))),
+               func.max(case((mine, EventAttendance.confirmed_at))))
+        .join(Event, Event.id == EventAttendance.event_id).where(column == space.id)
+        .group_by(EventAttendance.event_id))
+    return {event_id: {"declared": declared, "confirmed": confirmed,
+                       "mine": None if own is None else {"confirmed_at": own_confirmed}}
+            for event_id, declared, confirmed, own, own_confirmed in rows}
 
 
 def attendance_rows(user) -> list[tuple[Event, EventAttendance]]:
