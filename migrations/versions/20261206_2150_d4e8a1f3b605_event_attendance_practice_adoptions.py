@@ -1,7 +1,7 @@
 """event_attendances, practice_adoptions, events.organiser_id
 
 Revision ID: d4e8a1f3b605
-Revises: c3d9e5f1a204
+Revises: e4f1a9c2b7d3
 Create Date: 2026-12-06
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = 'd4e8a1f3b605'
-down_revision = 'c3d9e5f1a204'
+down_revision = 'e4f1a9c2b7d3'
 branch_labels = None
 depends_on = None
 
