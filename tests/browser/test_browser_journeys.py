@@ -365,7 +365,7 @@ def test_another_council_marks_an_offer_adopted(server, page, other_person):
 
     assert profile_points(adopter, demo_member()) == adopter_before + 25
     assert profile_points(page, offerer) == before + 25
-    assert page.locator("#engagement a[href='/badges#mentor']").count() == 1
+    assert page.locator("section.member-engagement a[href='/badges#mentor']").count() == 1
     page.goto("/leaderboard?board=organisations&period=month&lang=en")
     board = page.locator("main table").inner_text()
     assert "Comune di Bergamo" in board and "Comune di Lecce" in board
