@@ -1,5 +1,6 @@
 """Members in the site search: their type, registered by create_app."""
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import User
 from forum.core.searchable import Document, SearchType, join, site_path, text
@@ -22,6 +23,10 @@ MEMBERS = SearchType(
     build=_member_doc,
     url=lambda u: site_path("members", u.username),
     can_see=lambda user, u: bool(u.listed and not u.is_deleted),
+    options=lambda: [joinedload(User.city), joinedload(User.organisation)],
+    # A member's result names their city, not when they joined.
+    date_of=lambda u: None,
+    place_of=lambda u: u.city.name if u.city else None,
     fields=("username", "full_name", "profession", "organisation_id", "city_id", "bio",
             "bio_html", "listed", "deleted_at"),
 )

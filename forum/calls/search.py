@@ -21,6 +21,7 @@ CALLS = SearchType(
     url=lambda c: site_path("calls", c.id),
     fields=("title", "summary", "programme", "issuer", "body_html", "themes", "level",
             "visibility", "author_id", "published_at"),
+    date_of=lambda c: c.published_at or c.created_at,
 )
 
 

@@ -48,6 +48,20 @@ class Document:
 Key = tuple[str, int]
 
 
+def created(row) -> datetime | None:
+    return getattr(row, "created_at", None)
+
+
+def nowhere(row) -> str | None:
+    return None
+
+
+def city_names(cities) -> str | None:
+    """"Bergamo, Lecce" for a row's cities (already loaded), None for none."""
+    names = sorted(city.name for city in cities if city is not None)
+    return ", ".join(names) or None
+
+
 @dataclass
 class SearchType:
     name: str
@@ -64,6 +78,11 @@ class SearchType:
     # Columns the document reads; a row whose other columns alone changed (a login time, a
     # reply count) is not re-indexed. Empty: every change counts.
     fields: tuple[str, ...] = ()
+    # What a result shows under its title besides its kind: the row's date and its place (its
+    # cities, or the space it sits in), from what `options` loads; the author comes from the
+    # row's author_id, loaded for the whole page at once (forum/search/services.py).
+    date_of: Callable[[object], datetime | None] = created
+    place_of: Callable[[object], str | None] = nowhere
 
 
 # --- helpers for building documents and their related keys ---------------------------------

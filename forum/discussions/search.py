@@ -4,7 +4,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, object_session
 
 from forum.core import visibility
-from forum.core.searchable import Document, SearchType, changed, ids_of, site_path, strictest, text
+from forum.core.searchable import (
+    Document,
+    SearchType,
+    changed,
+    city_names,
+    ids_of,
+    site_path,
+    strictest,
+    text,
+)
 from forum.discussions.models import Discussion, Post
 from forum.discussions.urls import post_location
 from forum.places.models import Network
@@ -66,6 +75,13 @@ def _post_doc(p: Post) -> Document | None:
                     **facets)
 
 
+def _space_place(d: Discussion) -> str | None:
+    """Where a discussion is: its twinning's cities, or its network."""
+    if d.twinning is not None:
+        return city_names(tc.city for tc in d.twinning.cities)
+    return d.network.name if d.network is not None else None
+
+
 def _discussion_options():
     return [joinedload(Discussion.twinning).selectinload(Twinning.cities)
             .joinedload(TwinningCity.city),
@@ -79,6 +95,7 @@ DISCUSSIONS = SearchType(
     url=lambda d: site_path("discussions", d.id),
     options=_discussion_options,
     fields=("title", "visibility", "themes", "twinning_id", "network_id", "author_id"),
+    place_of=_space_place,
     related={
         Post: lambda p: [("discussion", p.discussion_id)] if p.number == 1 else [],
         Twinning: lambda t: [k for k in _space_children(t, Discussion.twinning_id)

@@ -31,6 +31,7 @@ CITIES = SearchType(
     build=_city_doc,
     url=lambda c: site_path("cities", c.slug),
     can_see=lambda user, c: True,  # city profiles are public facts, with no visibility state
+    place_of=lambda c: c.region,
 )
 
 
@@ -47,6 +48,7 @@ PROJECTS = SearchType(
     build=_project_doc,
     url=lambda p: site_path("cities", p.city.slug, "projects", p.id),
     options=lambda: [joinedload(Project.city)],
+    place_of=lambda p: p.city.name,
 )
 
 

@@ -23,6 +23,7 @@ PRACTICES = SearchType(
     options=lambda: [joinedload(Practice.city), joinedload(Practice.twinning)],
     fields=("title", "summary", "body_html", "city_id", "twinning_id", "themes", "kind",
             "visibility", "author_id"),
+    place_of=lambda p: p.city.name if p.city else None,
 )
 
 SEARCH_TYPES = (PRACTICES,)

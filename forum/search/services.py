@@ -4,6 +4,7 @@ from dataclasses import dataclass, field, replace
 from markupsafe import Markup
 from sqlalchemy import select
 
+from forum.accounts.models import User
 from forum.core import visibility
 from forum.core.themes import THEMES
 from forum.extensions import db
@@ -29,6 +30,9 @@ class ResultItem:
     fragment: Markup
     row: object
     marked_hidden: bool  # shown to staff (or the author) with its state
+    date: object = None
+    place: str | None = None
+    author: object = None  # the User who wrote it, when the row has an author
 
 
 @dataclass
@@ -66,6 +70,7 @@ def search(user, request: SearchRequest, exact: bool = False) -> SearchPage:
                       type_weights=request.type_weights or expansion.type_weights(words))
     result = get_backend().search(request, user)
     rows = _load(result.hits)
+    authors = _authors(rows.values())
     items = []
     for hit in result.hits:
         search_type = registry.get(hit.doc_type)
@@ -75,7 +80,9 @@ def search(user, request: SearchRequest, exact: bool = False) -> SearchPage:
             continue
         items.append(ResultItem(hit.doc_type, search_type.label, search_type.url(row),
                                 hit.title, hit.fragment, row,
-                                hit.visibility != visibility.PUBLISHED))
+                                hit.visibility != visibility.PUBLISHED,
+                                date=search_type.date_of(row), place=search_type.place_of(row),
+                                author=authors.get(getattr(row, "author_id", None))))
     return SearchPage(result, items, _facet_values(result), expansion.also_searched(words))
 
 
@@ -91,6 +98,14 @@ def _load(hits) -> dict[tuple[str, int], object]:
         for row in indexer.load_rows(db.session, search_type, ids):
             rows[(doc_type, row.id)] = row
     return rows
+
+
+def _authors(rows) -> dict[int, User]:
+    """The authors of a page of results, in one query."""
+    ids = {getattr(row, "author_id", None) for row in rows} - {None}
+    if not ids:
+        return {}
+    return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))}
 
 
 def _facet_values(result: SearchResult) -> dict[str, list[FacetValue]]:

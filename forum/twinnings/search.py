@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum.core import visibility
-from forum.core.searchable import Document, SearchType, join, site_path, strictest, text
+from forum.core.searchable import Document, SearchType, city_names, join, site_path, strictest, text
 from forum.twinnings.models import Twinning, TwinningCity
 
 
@@ -29,6 +29,7 @@ TWINNINGS = SearchType(
     related={TwinningCity: lambda tc: [("twinning", tc.twinning_id)]},
     fields=("title", "slug", "summary", "description_html", "objectives_html", "results_html",
             "network_id", "themes", "visibility", "author_id"),
+    place_of=lambda t: city_names(tc.city for tc in t.cities),
 )
 
 
