@@ -1,5 +1,5 @@
 // Site behaviour without inline script (the Content-Security-Policy forbids it).
-// Bootstrap Italia's bundle, loaded before this file, starts its own components.
+// Bootstrap Italia's components start from static/js/components.js.
 (function () {
   "use strict";
 

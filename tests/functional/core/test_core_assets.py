@@ -24,11 +24,12 @@ def _paths(urls) -> set[str]:
 def test_every_asset_linked_from_the_layout_is_served(client, make_user, login):
     soup = page(client.get("/"))
     urls = _local_asset_urls(soup)
-    # The stylesheets, the bundle, our scripts and the icon sprite at the very least.
+    # The stylesheets, Popper, the components' module, our scripts and the icon sprite.
     paths = _paths(urls)
     assert any(u.endswith("bootstrap-italia.min.css") for u in paths)
     assert any(u.endswith("fonts.css") for u in paths)
-    assert any(u.endswith("bootstrap-italia.bundle.min.js") for u in paths)
+    assert any(u.endswith("popper.min.js") for u in paths)
+    assert any(u.endswith("js/components.js") for u in paths)
     assert any(u.endswith("sprites.svg") for u in paths)
     login(make_user("asset-check", role="admin"))
     urls |= _local_asset_urls(page(client.get("/")))
@@ -98,6 +99,45 @@ def test_vendor_readme_names_the_version_actually_vendored():
     assert "bootstrap-italia" in readme and "BSD-3-Clause" in readme
     version = re.search(r"Version: \*\*(\d+\.\d+\.\d+)\*\*", readme).group(1)
     assert version.startswith("2.")
-    bundle = (STATIC / "vendor/bootstrap-italia/js/bootstrap-italia.bundle.min.js").read_text()
-    assert f'"{version}"' in bundle, "static/vendor/README.md is behind the vendored bundle"
+    vendored = (STATIC / "vendor/bootstrap-italia/plugins/version.js").read_text()
+    assert f"'{version}'" in vendored, "static/vendor/README.md is behind the vendored files"
     assert Path(STATIC / "vendor/bootstrap-italia/LICENSE").is_file()
+
+
+def _module_imports(path: Path) -> list[str]:
+    return re.findall(r"^import (?:[^'\"]+ from )?['\"]([^'\"]+)['\"]", path.read_text(),
+                      re.M)
+
+
+def test_every_module_the_components_import_is_vendored_and_served(client):
+    """The Bootstrap Italia parts are ES modules: each import is a relative file that is
+    there (no bare package name, which a browser cannot resolve), and served as JavaScript."""
+    todo, seen = [STATIC / "js" / "components.js"], set()
+    while todo:
+        path = todo.pop().resolve()
+        if path in seen:
+            continue
+        seen.add(path)
+        for target in _module_imports(path):
+            assert target.startswith("."), f"{path.name} imports {target!r}"
+            todo.append(path.parent / target)
+    assert len(seen) > 10
+    for path in sorted(seen):
+        assert path.is_file(), path
+        response = client.get("/static/" + path.relative_to(STATIC.resolve()).as_posix())
+        assert response.status_code == 200 and "javascript" in response.content_type, path
+        response.close()
+
+
+def test_preloaded_fonts_are_the_stylesheets_own(client):
+    """A preload whose address differs from the stylesheet's (a ?v= added, a renamed file)
+    downloads each font twice; one that names no file is a 404 on every page."""
+    soup = page(client.get("/"))
+    preloads = [link["href"] for link in soup.find_all("link", rel="preload")
+                if link.get("as") == "font"]
+    assert len(preloads) >= 3
+    named = {"/static/" + (FONTS_CSS.parent / url).resolve().relative_to(STATIC.resolve())
+             .as_posix() for url in _font_urls()}
+    for href in preloads:
+        assert href in named, href
+        assert client.get(href).status_code == 200, href
