@@ -16,8 +16,9 @@ from forum.extensions import db as _db
 from forum.extensions import limiter
 from forum.search import pg_schema
 
-pytest_plugins = ["tests.helpers", "tests.querycount", "tests.browser.plugin",
-                  "tests.search_support"]
+# Every shared builder and fixture, registered once (tests/fixtures/__init__.py lists them).
+pytest_plugins = ["tests.fixtures.web", "tests.fixtures.queries", "tests.fixtures.mail",
+                  "tests.fixtures.search", "tests.browser.plugin"]
 
 # A light hypothesis profile on CI keeps the whole suite within its time budget.
 settings.register_profile("ci", max_examples=25, deadline=None)

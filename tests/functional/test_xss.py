@@ -18,6 +18,7 @@ from forum.discussions import services
 from forum.extensions import db
 from forum.places.models import City, Organisation
 from forum.twinnings.models import Twinning
+from tests.fixtures.web import PASSWORD, Member, submit
 from tests.functional.xss.xss_support import (
     BATCH,
     CORPUS,
@@ -34,7 +35,6 @@ from tests.functional.xss.xss_support import (
     scan,
     sweep,
 )
-from tests.helpers import PASSWORD, Member, submit
 
 PAYLOADS = KNOWN_PAYLOADS
 

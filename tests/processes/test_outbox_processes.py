@@ -24,7 +24,7 @@ from forum.core.db import utcnow
 from forum.extensions import db
 from forum.notifications.models import DAILY, Notification, OutboxMessage
 from forum.notifications.services import queue_mail
-from tests.unit.notifications.test_outbox_delivery import free_port
+from tests.fixtures.mail import free_port
 
 pytestmark = pytest.mark.slow
 

@@ -15,7 +15,7 @@ from forum import create_app
 from forum.config import ROOT
 from forum.core.db import utcnow
 from forum.extensions import db
-from tests.helpers import PASSWORD
+from tests.fixtures.web import PASSWORD
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.slow]
 BIN = os.path.dirname(sys.executable)

@@ -8,7 +8,7 @@ from forum import create_app
 from forum.accounts.models import User
 from forum.core.i18n import LANG_COOKIE
 from forum.extensions import db, limiter
-from tests.helpers import csrf_from, submit, text_of
+from tests.fixtures.web import csrf_from, submit, text_of
 
 GENERIC = "The username, e-mail address or password is not correct."
 

@@ -9,15 +9,7 @@ from PIL import Image
 from forum.accounts.models import User
 from forum.extensions import db
 from forum.places.models import City, Organisation
-from tests.helpers import page, submit, text_of
-
-
-def profile_form(**changes):
-    data = {"full_name": "Luca Bianchi", "profession": "", "organisation_id": "0",
-            "new_organisation": "", "organisation_kind": "", "city_id": "0", "bio": "",
-            "preferred_language": "", "listed": "y"}
-    data.update(changes)
-    return {k: v for k, v in data.items() if v is not None}
+from tests.fixtures.web import page, profile_form, submit, text_of
 
 
 def image(fmt="PNG", size=(800, 600), mode="RGB"):

@@ -7,7 +7,7 @@ from forum.accounts import permissions
 from forum.accounts.models import User
 from forum.extensions import db
 from forum.places.models import City, Organisation
-from tests.helpers import Member, link_in, page, submit, text_of
+from tests.fixtures.web import Member, link_in, page, submit, text_of
 
 PASSWORD = "a long enough pass phrase"
 

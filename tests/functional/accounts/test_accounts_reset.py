@@ -1,5 +1,5 @@
 """Forgotten password: same answer for every address, a link that expires and works once."""
-from tests.helpers import link_in, submit, text_of
+from tests.fixtures.web import link_in, submit, text_of
 
 NEW_PASSWORD = "a brand new pass phrase"
 ANSWER = "If an account uses that address, we have sent it a link"

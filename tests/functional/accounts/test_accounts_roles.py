@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from forum.accounts.models import RoleChange, User
 from forum.extensions import db
-from tests.helpers import page, submit, text_of
+from tests.fixtures.web import page, submit, text_of
 
 
 def set_role(client, member_id, role):

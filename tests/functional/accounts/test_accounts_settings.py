@@ -11,7 +11,7 @@ from forum.accounts import services
 from forum.accounts.models import RoleChange, User
 from forum.extensions import db
 from forum.places.models import City, Organisation
-from tests.helpers import link_in, page, submit, text_of
+from tests.fixtures.web import link_in, page, submit, text_of
 
 NEW_PASSWORD = "another long pass phrase"
 

@@ -9,12 +9,9 @@ from sqlalchemy import select
 from forum.accounts.twofactor.models import RecoveryCode, TwoFactor
 from forum.accounts.twofactor.web import AUTH_AT_KEY
 from forum.extensions import db
-from tests.helpers import page, submit, text_of
+from tests.fixtures.web import page, submit, text_of
 
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.get("/?lang=en")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def enrol(client):

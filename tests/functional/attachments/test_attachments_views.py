@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from forum.attachments.models import Attachment
 from forum.extensions import db
-from tests.helpers import page, submit, text_of
-from tests.twinning_data import bergamo_lecce
+from tests.fixtures.twinnings import bergamo_lecce
+from tests.fixtures.web import page, submit, text_of
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -123,7 +123,7 @@ def test_only_staff_or_the_uploader_remove_an_attachment(app, client, make_user,
     member = app.test_client()
     member_login = member.get("/auth/login")
     member_user = make_user()
-    from tests.helpers import csrf_from
+    from tests.fixtures.web import csrf_from
     member.post("/auth/login", data={"csrf_token": csrf_from(member_login),
                                      "login": member_user.username,
                                      "password": member_user.password})

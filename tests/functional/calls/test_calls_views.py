@@ -10,11 +10,11 @@ from forum.calls import services
 from forum.calls.models import ROME, Call, CallFollow
 from forum.core.db import utcnow
 from forum.extensions import db
-from tests import search_support
-from tests.functional.calls.calls_data import make_call, rome_wall
-from tests.helpers import link_in, page, submit, text_of
+from tests.fixtures import search as search_fixtures
+from tests.fixtures.calls import make_call, rome_wall
+from tests.fixtures.web import link_in, page, submit, text_of
 
-search_index = search_support.default_search_index
+search_index = search_fixtures.default_search_index
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -101,7 +101,7 @@ def _practice(app, title, theme):
 
 
 def test_call_page_shows_facts_practices_and_twinnings_sharing_a_theme(app, client):
-    from tests.twinning_data import bergamo_lecce
+    from tests.fixtures.twinnings import bergamo_lecce
 
     bergamo_lecce(app, events=False)
     title = "La Governance della Smart City and Community. BG-LE"
@@ -144,7 +144,7 @@ def test_visitors_are_sent_to_sign_in_to_follow(app, client):
 
 
 def test_query_counts_do_not_grow_with_the_data(app, client, count_queries):
-    from tests.twinning_data import bergamo_lecce
+    from tests.fixtures.twinnings import bergamo_lecce
 
     bergamo_lecce(app, events=False)
     _practice(app, "Practice 0", "governance")

@@ -4,7 +4,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from forum.config import ROOT
-from tests.helpers import page
+from tests.fixtures.web import page
 
 STATIC = ROOT / "static"
 FONTS_CSS = STATIC / "css" / "fonts.css"

@@ -10,10 +10,7 @@ from forum.discussions import services as discussions
 from forum.discussions.models import Discussion
 from forum.extensions import db
 from forum.twinnings.models import Twinning
-from tests import querycount
-from tests.helpers import page, text_of
-
-count_queries = querycount.count_queries  # the fixture, for this module's tests
+from tests.fixtures.web import page, text_of
 
 
 @pytest.fixture

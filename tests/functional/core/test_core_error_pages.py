@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template_string, req
 from forum import create_app
 from forum.core import errors
 from forum.extensions import limiter
-from tests.helpers import page, text_of
+from tests.fixtures.web import page, text_of
 
 ENGLISH_TITLES = {
     400: "Bad request",

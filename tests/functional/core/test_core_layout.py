@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 from forum.accounts.models import User
 from forum.core import templating
 from forum.extensions import db
-from tests.helpers import page, submit, text_of
+from tests.fixtures.web import page, submit, text_of
 
 FOCUSABLE = ["a", "button", "input", "select", "textarea"]
 

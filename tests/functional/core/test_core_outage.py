@@ -8,7 +8,7 @@ from sqlalchemy import make_url
 
 from forum import create_app
 from forum.extensions import db
-from tests.helpers import text_of
+from tests.fixtures.web import text_of
 
 ITALIAN_TITLE = "Temporaneamente non disponibile"
 ENGLISH_TITLE = "Temporarily unavailable"

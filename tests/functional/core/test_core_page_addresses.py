@@ -3,7 +3,7 @@ the page's language and its alternates in the other (hreflang), from the site's 
 import re
 from html import unescape
 
-from tests.helpers import text_of
+from tests.fixtures.web import text_of
 
 LINK = re.compile(r'<link rel="(canonical|alternate)" (?:hreflang="([\w-]+)" )?href="([^"]+)">')
 

@@ -9,7 +9,7 @@ from forum import create_app
 from forum.core.caching import cache
 from forum.extensions import db
 from forum.twinnings.models import Twinning
-from tests.helpers import text_of
+from tests.fixtures.web import text_of
 
 REDIS_URL = "redis://127.0.0.1:6379/3"
 

@@ -1,4 +1,4 @@
-from tests.helpers import text_of
+from tests.fixtures.web import text_of
 
 
 def test_home_is_italian_by_default_and_english_on_request(italian_client):

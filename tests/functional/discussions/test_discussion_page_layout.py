@@ -2,8 +2,8 @@
 "Quote" that works with or without the script."""
 from forum.discussions.models import Discussion
 from forum.extensions import db
-from tests.functional.moderation.moderation_support import make_twinning, reply, start_discussion
-from tests.helpers import page
+from tests.fixtures.discussions import make_twinning, reply, start_discussion
+from tests.fixtures.web import page
 
 
 def test_breadcrumb_cards_menu_and_quote(app, client, make_user, login):

@@ -5,7 +5,7 @@ from forum.accounts.models import User
 from forum.discussions import services
 from forum.extensions import db
 from forum.twinnings.models import Twinning
-from tests.helpers import page
+from tests.fixtures.web import page
 
 
 def test_home_lists_latest_visible_discussions(app, client, make_user):

@@ -10,7 +10,7 @@ from forum.discussions import services
 from forum.discussions.models import Discussion, Post
 from forum.extensions import db
 from forum.twinnings.models import Twinning
-from tests.helpers import page
+from tests.fixtures.web import page
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from forum.discussions.models import Discussion
 from forum.extensions import db
 from forum.twinnings import services as twinnings
 from forum.twinnings.models import Twinning
-from tests.functional.moderation.moderation_support import make_twinning, reply, start_discussion
-from tests.helpers import page, text_of
+from tests.fixtures.discussions import make_twinning, reply, start_discussion
+from tests.fixtures.web import page, text_of
 
 
 def general_discussion(app, twinning_id):

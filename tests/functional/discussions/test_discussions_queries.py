@@ -8,7 +8,7 @@ from forum.discussions.models import Discussion
 from forum.extensions import db
 from forum.places.models import City, Organisation
 from forum.twinnings.models import Twinning
-from tests.helpers import page
+from tests.fixtures.web import page
 
 BUDGET = 15
 

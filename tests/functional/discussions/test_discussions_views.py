@@ -9,7 +9,7 @@ from forum.discussions.models import Discussion, Post
 from forum.extensions import db
 from forum.places.models import Network
 from forum.twinnings.models import Twinning
-from tests.helpers import csrf_from, page, submit, text_of
+from tests.fixtures.web import csrf_from, page, submit, text_of
 
 
 @pytest.fixture
@@ -64,10 +64,7 @@ def thread(app, make_user, space):
     return Thread()
 
 
-@pytest.fixture(autouse=True)
-def english(client):
-    """Pages in English (the language cookie), so tests can read the source strings."""
-    client.get("/?lang=en")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def reply_to(client, thread, body, **extra):

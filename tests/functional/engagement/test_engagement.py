@@ -15,7 +15,7 @@ from forum.extensions import db
 from forum.moderation import services as moderation
 from forum.places.models import Network, Organisation
 from forum.practices import services as practices
-from tests.helpers import page, text_of
+from tests.fixtures.web import page, text_of
 
 
 def _member(name: str, organisation: Organisation | None = None, **extra) -> User:

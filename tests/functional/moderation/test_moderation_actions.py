@@ -10,19 +10,16 @@ from forum.discussions.models import Discussion, Post
 from forum.extensions import db
 from forum.places.models import Network
 from forum.practices.models import Practice
-from tests.functional.moderation.moderation_support import (
+from tests.fixtures.discussions import (
     log_actions,
     make_twinning,
     reply,
     staff_action,
     start_discussion,
 )
-from tests.helpers import page, submit, text_of
+from tests.fixtures.web import page, submit, text_of
 
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.get("/?lang=en")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from forum.core.db import utcnow
 from forum.discussions.models import Discussion, Post
 from forum.extensions import db
 from forum.moderation.models import Report
-from tests.functional.moderation.moderation_support import (
+from tests.fixtures.discussions import (
     log_actions,
     make_twinning,
     post_state,
@@ -17,12 +17,9 @@ from tests.functional.moderation.moderation_support import (
     staff_action,
     start_discussion,
 )
-from tests.helpers import PASSWORD, Member, csrf_from, page, submit, text_of
+from tests.fixtures.web import PASSWORD, Member, csrf_from, page, submit, text_of
 
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.get("/?lang=en")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

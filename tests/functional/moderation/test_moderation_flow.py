@@ -1,8 +1,8 @@
 """A member reports a post; staff find it in the queue, hide it, restore it; all in the log."""
 import pytest
 
-from tests import search_support
-from tests.functional.moderation.moderation_support import (
+from tests.fixtures import search as search_fixtures
+from tests.fixtures.discussions import (
     log_actions,
     make_twinning,
     post_state,
@@ -10,14 +10,12 @@ from tests.functional.moderation.moderation_support import (
     staff_action,
     start_discussion,
 )
-from tests.helpers import page, submit, text_of
+from tests.fixtures.web import page, submit, text_of
 
-search_index = search_support.default_search_index
+search_index = search_fixtures.default_search_index
 
 
-@pytest.fixture(autouse=True)
-def english(client):
-    client.get("/?lang=en")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
@@ -40,7 +38,7 @@ def test_report_hide_restore_with_mail_search_and_log(app, client, login, outbox
                                                       search_index):
     anna, bob, staff, discussion_id, post_id = reported
     thread = f"/discussions/{discussion_id}"
-    assert search_support.find(app, "ornitorinco") == [("post", post_id)]
+    assert search_fixtures.find(app, "ornitorinco") == [("post", post_id)]
 
     login(bob)
     report_page = client.get(f"/report/post/{post_id}")
@@ -76,7 +74,7 @@ def test_report_hide_restore_with_mail_search_and_log(app, client, login, outbox
         session.clear()
     visitor = text_of(client.get(thread))
     assert "333 1234567" not in visitor and "This post is not visible." in visitor
-    assert search_support.find(app, "ornitorinco") == []
+    assert search_fixtures.find(app, "ornitorinco") == []
 
     # The author sees it, and why.
     login(anna)
@@ -89,7 +87,7 @@ def test_report_hide_restore_with_mail_search_and_log(app, client, login, outbox
     response = staff_action(client, f"{item}/restore", item, "restore", reason="Number removed")
     assert "The content is public again." in text_of(response)
     assert post_state(app, post_id) == ("published", None)
-    assert search_support.find(app, "ornitorinco") == [("post", post_id)]
+    assert search_fixtures.find(app, "ornitorinco") == [("post", post_id)]
 
     assert [a for a in log_actions(app) if a[1] == "post"] == [
         ("hide", "post", post_id), ("restore", "post", post_id)]

@@ -7,13 +7,13 @@ from forum.core.caching import FileVersion, cache
 from forum.extensions import db
 from forum.moderation import services
 from forum.notifications.models import Notification
-from tests.functional.moderation.moderation_support import (
+from tests.fixtures.discussions import (
     make_twinning,
     reply,
     staff_action,
     start_discussion,
 )
-from tests.helpers import page, submit, text_of
+from tests.fixtures.web import page, submit, text_of
 
 
 @pytest.fixture(autouse=True)

@@ -77,8 +77,3 @@ def mails(app):
             return rows
 
     return read
-
-
-def unread(app, member) -> int:
-    with app.app_context():
-        return db.session.get(User, member.id).unread_notifications

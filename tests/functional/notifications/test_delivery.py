@@ -1,77 +1,17 @@
 """Delivery against a real SMTP server (aiosmtpd on 127.0.0.1): a server stopped mid-batch,
 messages parked after FORUM_MAIL_MAX_ATTEMPTS failures, and the administrators' page that
 lists them with their error and puts them back in the queue."""
-import asyncio
-import threading
 from collections import Counter
 from datetime import timedelta
 
-import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from forum.core.db import utcnow
 from forum.extensions import db
 from forum.notifications.models import OutboxMessage
-from forum.notifications.services import deliver_pending, queue_mail
-from tests.helpers import csrf_from, page, text_of
-from tests.querycount import count_queries  # noqa: F401
-from tests.unit.notifications.test_outbox_delivery import free_port
-
-
-class Server:
-    """A real SMTP server that keeps each Message-ID it accepts; `stop_after=n` stops the
-    whole server while the (n+1)th message is being received, as a crash or a restart would."""
-
-    def __init__(self, port: int, stop_after: int | None = None):
-        self.received: list[str] = []
-        self.stop_after = stop_after
-        self.full = threading.Event()
-        self.controller = Controller(self, hostname="127.0.0.1", port=port)
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.stop_after is not None and len(self.received) >= self.stop_after:
-            self.full.set()
-            await asyncio.sleep(60)  # cancelled by the stop: this message is never accepted
-        from email import message_from_bytes
-
-        self.received.append(message_from_bytes(envelope.content)["Message-ID"])
-        return "250 OK"
-
-    def __enter__(self):
-        self.controller.start()
-        self.stopper = None
-        if self.stop_after is not None:
-            self.stopper = threading.Thread(target=self._stop_when_full, daemon=True)
-            self.stopper.start()
-        return self
-
-    def _stop_when_full(self):
-        self.full.wait(60)
-        self.controller.stop()
-
-    def __exit__(self, *exc):
-        if self.stopper is None:
-            self.controller.stop()
-        else:
-            self.full.set()  # never reached: stop anyway
-            self.stopper.join()
-
-
-@pytest.fixture
-def smtp_port(app, monkeypatch):
-    port = free_port()
-    monkeypatch.setitem(app.config, "FORUM_MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "FORUM_MAIL_PORT", port)
-    monkeypatch.setitem(app.config, "FORUM_MAIL_SENDER", "Gemellaggi <noreply@gemellaggi.example>")
-    return port
-
-
-def deliver(app, **kwargs):
-    with app.app_context():
-        report = deliver_pending(after_each=db.session.commit, **kwargs)
-        db.session.commit()
-        return report
+from forum.notifications.services import queue_mail
+from tests.fixtures.mail import MailServer, deliver
+from tests.fixtures.web import csrf_from, page, text_of
 
 
 def outbox_ids(app) -> set[int]:
@@ -88,13 +28,13 @@ def message_id(app, outbox_id: int) -> str:
 
 
 def test_server_stopped_mid_batch_then_a_post_then_started_every_message_once(
-        app, scene, smtp_port):
+        app, scene, mail_server_config):
     # Five replies, each an at-once e-mail to Anna, who opened the discussion.
     for i in range(5):
         scene.reply(scene.bruno, f"Risposta {i}")
     assert len(outbox_ids(app)) == 5
 
-    with Server(smtp_port, stop_after=3) as first:
+    with MailServer(mail_server_config, stop_after=3) as first:
         report = deliver(app)
     assert (report.sent, report.failed, report.stopped_early) == (3, 1, True)
     assert len(first.received) == 3
@@ -105,17 +45,17 @@ def test_server_stopped_mid_batch_then_a_post_then_started_every_message_once(
     assert total == 7  # to Anna, who opened it, and to Bruno, who wrote in it
 
     later = utcnow() + timedelta(minutes=5)  # past the first back-off
-    with Server(smtp_port) as second:
+    with MailServer(mail_server_config) as second:
         assert deliver(app, now=later).sent == total - 3
         assert deliver(app, now=later + timedelta(hours=2)).sent == 0
 
-    arrived = Counter(first.received + second.received)
+    arrived = Counter(first.message_ids + second.message_ids)
     assert set(arrived.values()) == {1}
     assert set(arrived) == {message_id(app, i) for i in outbox_ids(app)}
 
 
 def test_a_message_is_parked_after_the_configured_failures_and_never_dropped(
-        app, smtp_port, monkeypatch):
+        app, mail_server_config, monkeypatch):
     monkeypatch.setitem(app.config, "FORUM_MAIL_MAX_ATTEMPTS", 3)
     with app.app_context():
         kept_id = queue_mail("giulia@example.org", "Da consegnare", "Testo.").id
@@ -130,7 +70,7 @@ def test_a_message_is_parked_after_the_configured_failures_and_never_dropped(
         assert "ConnectionRefusedError" in message.last_error
         assert message.sent_at is None
 
-    with Server(smtp_port) as server:
+    with MailServer(mail_server_config) as server:
         # Parked: the sender leaves it alone, however late it is.
         assert deliver(app, now=now + timedelta(days=3)).sent == 0
         assert server.received == []
@@ -150,7 +90,7 @@ def _park(app, n: int, error: str = "SMTPRecipientsRefused: {'x@example.invalid'
 
 
 def test_an_admin_sees_the_parked_mail_with_its_error_and_retries_it(
-        app, client, login, make_user, smtp_port):
+        app, client, login, make_user, mail_server_config):
     admin = make_user("amministra", role="admin")
     (parked_id,) = _park(app, 1, error="SMTPRecipientsRefused: <script>alert(1)</script>")
     login(admin)
@@ -169,9 +109,9 @@ def test_an_admin_sees_the_parked_mail_with_its_error_and_retries_it(
     assert "back in the queue" in text_of(response)
     assert "No message is parked" in text_of(client.get("/admin/mail"))
 
-    with Server(smtp_port) as server:
+    with MailServer(mail_server_config) as server:
         assert deliver(app).sent == 1
-    assert server.received == [message_id(app, parked_id)]
+    assert server.message_ids == [message_id(app, parked_id)]
     with app.app_context():
         message = db.session.get(OutboxMessage, parked_id)
         assert message.sent_at is not None and message.parked_at is None
@@ -195,7 +135,7 @@ def test_members_and_staff_do_not_see_the_parked_mail(client, login, make_user):
 
 
 def test_the_parked_mail_page_does_not_grow_with_its_rows(
-        app, client, login, make_user, count_queries):  # noqa: F811
+        app, client, login, make_user, count_queries):
     admin = make_user("amministra", role="admin")
     login(admin)
     _park(app, 2)

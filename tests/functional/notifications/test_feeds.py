@@ -10,8 +10,7 @@ from forum.discussions.models import Discussion, Post
 from forum.extensions import db
 from forum.places.models import Network
 from forum.twinnings.models import Twinning
-from tests.helpers import page
-from tests.querycount import count_queries  # noqa: F401
+from tests.fixtures.web import page
 
 BASE = "http://localhost/"
 
@@ -214,7 +213,7 @@ def test_each_page_links_its_feed(app, client, scene):
         assert client.get(feed).status_code == 200
 
 
-def test_feed_queries_do_not_grow_with_entries(app, client, scene, count_queries):  # noqa: F811
+def test_feed_queries_do_not_grow_with_entries(app, client, scene, count_queries):
     _start(app, scene, scene.bruno, "Uno")
     client.get("/feeds/discussions.atom")
     with count_queries() as few:

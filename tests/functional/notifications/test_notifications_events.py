@@ -16,8 +16,7 @@ from forum.extensions import db
 from forum.notifications import events, follows
 from forum.notifications.models import Notification
 from forum.places.models import Network
-from tests.functional.notifications.conftest import unread
-from tests.helpers import csrf_from, page, text_of
+from tests.fixtures.web import csrf_from, page, text_of, unread
 
 
 def notices(app, member, kind=None) -> list[Notification]:

@@ -4,8 +4,7 @@ import json
 import re
 
 from forum.extensions import db
-from tests.functional.notifications.conftest import unread
-from tests.helpers import csrf_from, page, submit, text_of
+from tests.fixtures.web import csrf_from, page, submit, text_of, unread
 
 
 def _header_count(response) -> str | None:

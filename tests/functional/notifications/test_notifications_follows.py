@@ -1,6 +1,6 @@
 """Following and muting, by hand and automatically, and the "Following" page."""
 from forum.extensions import db
-from tests.helpers import page, submit, text_of
+from tests.fixtures.web import page, submit, text_of
 
 
 def test_posting_and_being_mentioned_follow_the_discussion(scene):
@@ -70,7 +70,7 @@ def test_hidden_items_cannot_be_followed(client, login, scene, app):
         db.session.commit()
     login(scene.carla)
     token_page = client.get("/account/following")
-    from tests.helpers import csrf_from
+    from tests.fixtures.web import csrf_from
 
     response = client.post(f"/follow/discussion/{scene.discussion_id}",
                            data={"csrf_token": csrf_from(token_page)})

@@ -3,8 +3,7 @@ from forum.accounts.models import User
 from forum.discussions import services as discussions
 from forum.extensions import db
 from forum.twinnings.models import Twinning
-from tests.helpers import page, text_of
-from tests.querycount import count_queries  # noqa: F401
+from tests.fixtures.web import page, text_of
 
 
 def _mention_in_new_discussions(app, scene, n):
@@ -16,7 +15,7 @@ def _mention_in_new_discussions(app, scene, n):
         db.session.commit()
 
 
-def test_header_count_costs_no_query(app, client, login, scene, count_queries):  # noqa: F811
+def test_header_count_costs_no_query(app, client, login, scene, count_queries):
     login(scene.carla)
     client.get("/")
     with count_queries() as before:
@@ -29,7 +28,7 @@ def test_header_count_costs_no_query(app, client, login, scene, count_queries): 
 
 
 def test_notifications_page_does_not_grow(app, client, login, scene,
-                                          count_queries):  # noqa: F811
+                                          count_queries):
     login(scene.carla)
     _mention_in_new_discussions(app, scene, 2)
     with count_queries() as few:
@@ -45,7 +44,7 @@ def test_notifications_page_does_not_grow(app, client, login, scene,
 def test_replies_in_one_discussion_are_one_group(app, client, login, scene):
     login(scene.carla)
     url = f"/discussions/{scene.discussion_id}"
-    from tests.helpers import submit
+    from tests.fixtures.web import submit
 
     submit(client, f"/follow/discussion/{scene.discussion_id}", {"next": url}, form_url=url)
     for i in range(3):
@@ -54,7 +53,7 @@ def test_replies_in_one_discussion_are_one_group(app, client, login, scene):
     assert "3 new replies in “Come partire”" in text or "3 nuove risposte" in text
     listing = client.get("/notifications/")
     action = page(listing).select_one("form[action$='/open']")["action"]
-    from tests.helpers import csrf_from
+    from tests.fixtures.web import csrf_from
 
     response = client.post(action, data={"csrf_token": csrf_from(listing)})
     # The first unread reply: post 2.

@@ -14,7 +14,7 @@ from forum.moderation import services as moderation
 from forum.opendata import datasets
 from forum.practices import services as practices
 from forum.practices.models import Practice
-from tests.helpers import submit
+from tests.fixtures.web import submit
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 

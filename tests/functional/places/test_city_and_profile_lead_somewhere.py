@@ -11,10 +11,9 @@ from forum.places.models import City, Organisation
 from forum.practices import services as practices
 from forum.twinnings import services as twinnings
 from forum.twinnings.models import Twinning
-from tests.functional.accounts.test_accounts_profiles import profile_form
-from tests.functional.moderation.moderation_support import reply, start_discussion
-from tests.helpers import page, submit, text_of
-from tests.twinning_data import bergamo_lecce
+from tests.fixtures.discussions import reply, start_discussion
+from tests.fixtures.twinnings import bergamo_lecce
+from tests.fixtures.web import page, profile_form, submit, text_of
 
 
 def lecce(app):
@@ -108,7 +107,7 @@ def test_header_shows_the_uploaded_photo(app, client, make_user, login):
 
 def test_members_join_and_leave_networks(app, client, make_user, login):
     from forum.places.models import Network, NetworkParticipant
-    from tests.helpers import csrf_from
+    from tests.fixtures.web import csrf_from
 
     with app.app_context():
         db.session.add(Network(slug="digiplace", name="DigiPlace", description="Rete"))

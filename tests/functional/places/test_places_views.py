@@ -1,8 +1,8 @@
 """City profiles, projects and networks as visitors see them; staff curation forms."""
 from decimal import Decimal
 
-from tests.helpers import page, submit, text_of
-from tests.twinning_data import bergamo_lecce, lecce_with_totals, staff_user
+from tests.fixtures.twinnings import bergamo_lecce, lecce_with_totals, staff_user
+from tests.fixtures.web import page, submit, text_of
 
 
 def figures(response) -> dict:

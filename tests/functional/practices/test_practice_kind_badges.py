@@ -2,7 +2,7 @@
 from forum.accounts.models import User
 from forum.extensions import db
 from forum.practices import services as practices
-from tests.helpers import page
+from tests.fixtures.web import page
 
 
 def test_each_kind_has_its_own_badge(app, client, make_user):

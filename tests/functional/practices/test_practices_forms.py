@@ -3,10 +3,10 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.practices.models import Practice
-from tests import search_support
-from tests.helpers import csrf_from, page, submit, text_of
+from tests.fixtures import search as search_fixtures
+from tests.fixtures.web import csrf_from, page, submit, text_of
 
-search_index = search_support.default_search_index
+search_index = search_fixtures.default_search_index
 
 GOOD = {
     "kind": "offer", "language": "it", "themes": ["governance"], "status": "open",

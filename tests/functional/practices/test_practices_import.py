@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from forum.extensions import db
 from forum.practices import matching
 from forum.practices.models import Practice
-from tests.practice_data import place
+from tests.fixtures.practices import place
 
 
 @pytest.fixture

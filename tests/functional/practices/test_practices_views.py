@@ -3,8 +3,8 @@
 from forum.extensions import db
 from forum.practices import services
 from forum.practices.models import Practice
-from tests.helpers import page, submit, text_of
-from tests.practice_data import load_fixture, place, public_administration
+from tests.fixtures.practices import load_fixture, place, public_administration
+from tests.fixtures.web import page, submit, text_of
 
 
 def _new_practice(app, author_id=None, **data):

@@ -7,12 +7,10 @@ import pytest
 from forum.accounts.services import create_user
 from forum.discussions.models import Discussion
 from forum.extensions import db
-from tests import search_support
-from tests.helpers import page, text_of
-from tests.practice_data import load_fixture
-from tests.search_support import find, make_content
+from tests.fixtures.practices import load_fixture
+from tests.fixtures.search import find, make_content
+from tests.fixtures.web import page, text_of
 
-search_index = search_support.search_index
 QUERIES = json.loads((Path(__file__).resolve().parents[2] / "fixtures" / "search_queries.json")
                      .read_text(encoding="utf-8"))["queries"]
 

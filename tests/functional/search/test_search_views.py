@@ -3,11 +3,8 @@ import pytest
 
 from forum.discussions.models import Post
 from forum.extensions import db
-from tests import search_support
-from tests.helpers import page, text_of
-from tests.search_support import make_content
-
-search_index = search_support.search_index
+from tests.fixtures.search import make_content
+from tests.fixtures.web import page, text_of
 
 
 def result_titles(response):

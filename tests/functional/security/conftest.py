@@ -2,11 +2,11 @@
 import pytest
 
 from forum.extensions import db
-from tests import search_support
+from tests.fixtures import search as search_fixtures
 from tests.functional.security.world import ROLES, World, build_world, signed_in_client
 
 # A fresh index per test, so the search page answers from this test's world.
-search_index = search_support.default_search_index
+search_index = search_fixtures.default_search_index
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from forum.core.visibility import HIDDEN
 from forum.extensions import db
 from forum.practices.models import Practice
 from forum.twinnings.models import Twinning
-from tests.helpers import page, submit
+from tests.fixtures.web import page, submit
 
 GOOD = {
     "kind": "offer", "language": "it", "themes": ["governance"], "status": "open",

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from forum.core import limits
 from forum.discussions.models import Post
 from forum.extensions import db, limiter
-from tests.helpers import csrf_from, submit, text_of
+from tests.fixtures.web import csrf_from, submit, text_of
 
 README = Path(__file__).resolve().parents[3] / "README.md"
 PRACTICE = {"kind": "offer", "language": "it", "themes": ["governance"], "status": "open",

@@ -7,7 +7,7 @@ import time
 
 from forum.accounts.models import User
 from forum.extensions import db
-from tests.helpers import PASSWORD, csrf_from, submit, text_of
+from tests.fixtures.web import PASSWORD, csrf_from, submit, text_of
 
 
 def registration(email, username):

@@ -7,8 +7,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import MethodNotAllowed
 
+from tests.functional.security.route_requests import build_url, request_as
 from tests.functional.security.routes import ROWS
-from tests.functional.security.test_route_table import build_url, request_as
 from tests.functional.security.world import ADMIN, AUTHOR, MEMBER, UNCONFIRMED, VISITOR
 
 # Opening the link is the action: confirming an address, confirming a new address.

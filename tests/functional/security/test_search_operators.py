@@ -6,11 +6,8 @@ import pytest
 from flask_login import AnonymousUserMixin
 
 from forum.search.backend import QueryError, SearchRequest, get_backend
-from tests import search_support
-from tests.helpers import text_of
-from tests.search_support import make_content
-
-search_index = search_support.search_index
+from tests.fixtures.search import make_content
+from tests.fixtures.web import text_of
 
 OPERATORS = ["NOT", "AND", "OR", "ANDNOT", "ANDMAYBE", "(", ")", "*", '"']
 WORDS = ["smart", "gemell*"]

@@ -6,8 +6,8 @@ import time
 import pyotp
 import pytest
 
+from tests.fixtures.web import link_in
 from tests.functional.security.world import PASSWORD, csrf_token_for
-from tests.helpers import link_in
 
 REMEMBER = "remember_token"
 

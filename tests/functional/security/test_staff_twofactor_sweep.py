@@ -2,8 +2,8 @@
 staff form of the route table: each sends them to turn it on (issue 7). Members are not asked."""
 from urllib.parse import urlsplit
 
+from tests.functional.security.route_requests import build_url, matches, request_as
 from tests.functional.security.routes import ROWS
-from tests.functional.security.test_route_table import build_url, matches, request_as
 from tests.functional.security.world import ADMIN, MEMBER, STAFF
 
 ENROL = "/account/two-factor"

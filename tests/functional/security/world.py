@@ -14,7 +14,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from forum.extensions import db
-from tests.helpers import PASSWORD, link_in
+from tests.fixtures.web import PASSWORD, link_in
 
 # The seven roles of DESIGN.md section 7, in the order the table lists them.
 VISITOR = "visitor"

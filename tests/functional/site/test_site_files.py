@@ -7,9 +7,9 @@ from xml.etree import ElementTree as ET
 from forum.core.db import utcnow
 from forum.extensions import db
 from forum.moderation import services as moderation
-from tests.functional.calls.calls_data import make_call
-from tests.helpers import page
-from tests.twinning_data import staff_user
+from tests.fixtures.calls import make_call
+from tests.fixtures.twinnings import staff_user
+from tests.fixtures.web import page
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
 

@@ -1,6 +1,6 @@
 """The twinning page puts what a member comes to do first, and brings them back to it."""
-from tests.helpers import csrf_from, page
-from tests.twinning_data import bergamo_lecce
+from tests.fixtures.twinnings import bergamo_lecce
+from tests.fixtures.web import csrf_from, page
 
 
 def test_member_panel_comes_right_after_the_title_with_what_joining_gives(app, client,

@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.twinnings.models import Event, Twinning, TwinningParticipant
-from tests.helpers import page, text_of
+from tests.fixtures.web import page, text_of
 
 
 def run_seed(app):

@@ -3,8 +3,8 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.twinnings.models import Twinning, TwinningParticipant
-from tests.helpers import page, submit, text_of
-from tests.twinning_data import BG_LE, bergamo_lecce
+from tests.fixtures.twinnings import BG_LE, bergamo_lecce
+from tests.fixtures.web import page, submit, text_of
 
 
 def test_visitor_reads_the_twinning(app, client):
@@ -55,14 +55,14 @@ def test_unconfirmed_member_cannot_join(app, client, make_user, login):
     login(member)
     token_page = client.get(f"/twinnings/{slug}")
     assert "Join the twinning" not in text_of(client.get(f"/twinnings/{slug}?lang=en"))
-    from tests.helpers import csrf_from
+    from tests.fixtures.web import csrf_from
     response = client.post(f"/twinnings/{slug}/join", data={"csrf_token": csrf_from(token_page)})
     assert response.status_code == 403
 
 
 def test_visitor_posting_join_is_sent_to_sign_in(app, client):
     slug = bergamo_lecce(app)
-    from tests.helpers import csrf_from
+    from tests.fixtures.web import csrf_from
     response = client.post(f"/twinnings/{slug}/join",
                            data={"csrf_token": csrf_from(client.get("/auth/login"))})
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
@@ -82,7 +82,7 @@ def test_twinning_page_queries_do_not_grow(app, client, make_user, login, count_
     with app.test_request_context():
         from forum.places import services as places
         from forum.twinnings import services
-        from tests.twinning_data import add_participants, staff_user
+        from tests.fixtures.twinnings import add_participants, staff_user
 
         many = services.create_twinning(staff_user(), {
             "title": "Numero Unico Pronto Intervento - NU112", "description": "Esempio",

@@ -15,20 +15,20 @@ from forum.extensions import db
 from forum.moderation import services as moderation
 from forum.practices import services as practices
 from forum.twinnings.models import Twinning
-from tests.functional.xss.test_xss_practices_calls import _call_data
+from tests.fixtures.web import PASSWORD, Member
 from tests.functional.xss.xss_support import (
     BATCH,
     CORPUS,
     HARMLESS,
     Visit,
     batch_id,
+    call_fields,
     chunks,
     fit,
     report,
     scan,
     sweep,
 )
-from tests.helpers import PASSWORD, Member
 
 
 def _member(name: str, text: str, role: str = "member") -> User:
@@ -53,7 +53,7 @@ def _world(twinning, number: int, text: str) -> dict:
     practice = practices.create_practice(author, {
         "kind": "offer", "title": fit(text, 200), "summary": fit(text, 300), "body": text,
         "language": "it", "themes": ["open-data"]})
-    call = calls.create_call(staff, _call_data(text, number))
+    call = calls.create_call(staff, call_fields(text, number))
     note = text[:moderation.NOTE_MAX]
     for kind, item in (("post", opening), ("discussion", discussion), ("user", author),
                        ("practice", practice), ("call", call)):

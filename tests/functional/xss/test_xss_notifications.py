@@ -7,6 +7,7 @@ from forum.core.db import utcnow
 from forum.discussions import services as discussions
 from forum.extensions import db
 from forum.twinnings.models import Twinning
+from tests.fixtures.web import PASSWORD, Member
 from tests.functional.xss.xss_support import (
     BATCH,
     CORPUS,
@@ -21,7 +22,6 @@ from tests.functional.xss.xss_support import (
     scan,
     sweep,
 )
-from tests.helpers import PASSWORD, Member
 
 
 def _member(name: str, text: str) -> User:

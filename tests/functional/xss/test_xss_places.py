@@ -14,6 +14,7 @@ from forum.core.db import utcnow
 from forum.extensions import db
 from forum.places import services as places
 from forum.twinnings import services as twinnings
+from tests.fixtures.web import PASSWORD, Member
 from tests.functional.xss.xss_support import (
     BATCH,
     CORPUS,
@@ -26,7 +27,6 @@ from tests.functional.xss.xss_support import (
     scan,
     sweep,
 )
-from tests.helpers import PASSWORD, Member
 
 
 def _member(name: str, text: str, role: str = "member", listed: bool = True) -> User:

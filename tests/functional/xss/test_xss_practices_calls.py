@@ -2,7 +2,6 @@
 funding, on their pages, lists, the home page, staff forms, the Atom feed and the calendars.
 """
 import re
-from datetime import timedelta
 from xml.etree import ElementTree
 
 import pytest
@@ -11,26 +10,26 @@ from icalendar import Calendar
 from forum.accounts.models import User
 from forum.calls import services as calls
 from forum.calls.feeds import xml_text
-from forum.calls.models import ROME
 from forum.core.db import utcnow
 from forum.core.web import PAGE_SIZE
 from forum.extensions import db
 from forum.places.models import City, Organisation
 from forum.practices import services as practices
 from forum.twinnings.models import Twinning
+from tests.fixtures.web import PASSWORD, Member, submit
 from tests.functional.xss.xss_support import (
     BATCH,
     CORPUS,
     HARMLESS,
     Visit,
     batch_id,
+    call_fields,
     chunks,
     fit,
     report,
     scan,
     sweep,
 )
-from tests.helpers import PASSWORD, Member, submit
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 BATCHES = list(chunks(list(enumerate(CORPUS, start=1)), BATCH))
@@ -44,18 +43,6 @@ def _member(name: str, text: str, role: str = "member", organisation=None) -> Us
     db.session.add(user)
     db.session.flush()
     return user
-
-
-def _call_data(text: str, number: int) -> dict:
-    deadline = (utcnow() + timedelta(days=10, minutes=number)).astimezone(ROME)
-    return {
-        "title": fit(text, 200), "issuer": fit(text, 200), "level": "eu",
-        "programme": fit(text, 200), "summary": fit(text, 500), "body": text,
-        "applicants": ["municipalities"], "themes": ["open-data"],
-        "opens_on": (deadline - timedelta(days=30)).date(),
-        "deadline": deadline.replace(tzinfo=None, second=0, microsecond=0),
-        "official_url": "https://example.org/call",
-    }
 
 
 def _message(text: str, number: int) -> str:
@@ -86,9 +73,9 @@ def _world(staff, reader, number: int, text: str) -> dict:
     adopter = _member(f"adopter{number}", text, organisation=Organisation(
         name=fit(f"adopter {number} {text}", 200), kind="public-administration"))
     practices.mark_adopted(adopter, practice)
-    call = calls.create_call(staff, _call_data(text, number))
+    call = calls.create_call(staff, call_fields(text, number))
     calls.follow(staff, call)
-    proposal = calls.create_call(author, _call_data(text, number))
+    proposal = calls.create_call(author, call_fields(text, number))
     return {"practice": practice.id, "call": call.id, "proposal": proposal.id,
             "author": author.username, "number": number}
 
@@ -189,7 +176,7 @@ FEED_READY = [text for text in CORPUS
 def _publish_calls(app, texts) -> list[tuple[str, int]]:
     with app.test_request_context():
         staff = _member("xssstaff", "Staff member", role="staff")
-        made = [(text, calls.create_call(staff, _call_data(text, number)).id)
+        made = [(text, calls.create_call(staff, call_fields(text, number)).id)
                 for number, text in enumerate(texts)]
         db.session.commit()
         return made

@@ -16,14 +16,13 @@ from forum.extensions import db
 from forum.places import services as places
 from forum.practices import services as practices
 from forum.twinnings.models import Twinning
-from tests import search_support
-from tests.functional.xss.test_xss_practices_calls import _call_data
 from tests.functional.xss.xss_support import (
     BATCH,
     CORPUS,
     HARMLESS,
     Visit,
     batch_id,
+    call_fields,
     chunks,
     fit,
     report,
@@ -31,7 +30,6 @@ from tests.functional.xss.xss_support import (
     sweep,
 )
 
-search_index = search_support.search_index
 # After the payload in every body, so one query finds every payload's content, and the
 # highlighted fragment around it shows the payload too.
 MARKER = "zanzara"
@@ -51,7 +49,7 @@ def _index(staff, twinning, number: int, text: str) -> None:
     practices.create_practice(user, {"kind": "seek", "title": fit(text, 200),
                                      "summary": fit(text, 300), "body": body,
                                      "language": "en", "themes": ["open-data"]})
-    calls.create_call(staff, {**_call_data(text, number), "body": body})
+    calls.create_call(staff, {**call_fields(text, number), "body": body})
     city = places.create_city(staff, {"slug": f"found-city-{number}", "name": fit(text, 120),
                                       "description": body})
     places.create_project(staff, city, {"title": fit(text, 200), "description": body,

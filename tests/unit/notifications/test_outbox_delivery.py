@@ -1,55 +1,16 @@
 """Outbox delivery against a real SMTP server on 127.0.0.1, a server that is down, and none."""
-import email
-import email.policy
 import logging
-import socket
 from datetime import timedelta
 
-import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from forum.core.db import utcnow
 from forum.extensions import db
 from forum.notifications.models import OutboxMessage
-from forum.notifications.services import deliver_pending, queue_mail
+from forum.notifications.services import queue_mail
+from tests.fixtures.mail import MailServer, deliver, free_port
 
 TOKEN = "eyJ1c2VyIjo0Mn0.Zm9vYmFy.x3Jd9kQw1bVtLr0aZs8uPcN2mYh"
-
-
-class Collector:
-    """An aiosmtpd handler that keeps what it receives."""
-
-    def __init__(self):
-        self.received = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), message))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(port: int) -> tuple[Controller, Collector]:
-    handler = Collector()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    return controller, handler
-
-
-@pytest.fixture
-def mail_server_config(app, monkeypatch):
-    """Point the app at 127.0.0.1 on a free port, with nothing listening there yet."""
-    port = free_port()
-    monkeypatch.setitem(app.config, "FORUM_MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "FORUM_MAIL_PORT", port)
-    monkeypatch.setitem(app.config, "FORUM_MAIL_SENDER", "Gemellaggi <noreply@gemellaggi.example>")
-    return port
 
 
 def queue(app, recipient="giulia@example.org", subject="Conferma il tuo indirizzo",
@@ -67,20 +28,10 @@ def load(app, message_id) -> OutboxMessage:
         return message
 
 
-def deliver(app, **kwargs):
-    with app.app_context():
-        report = deliver_pending(after_each=db.session.commit, **kwargs)
-        db.session.commit()
-        return report
-
-
 def test_a_message_reaches_a_real_smtp_server_with_its_headers(app, mail_server_config):
     message_id = queue(app, subject="Benvenuta su Gemellaggi · conferma")
-    controller, handler = start_server(mail_server_config)
-    try:
+    with MailServer(mail_server_config) as handler:
         report = deliver(app)
-    finally:
-        controller.stop()
 
     assert report.sent == 1
     [(mail_from, rcpt_tos, received)] = handler.received
@@ -102,11 +53,8 @@ def test_a_message_reaches_a_real_smtp_server_with_its_headers(app, mail_server_
 def test_nothing_is_sent_twice(app, mail_server_config):
     queue(app)
     queue(app, recipient="marco@example.org")
-    controller, handler = start_server(mail_server_config)
-    try:
+    with MailServer(mail_server_config) as handler:
         first, second = deliver(app), deliver(app)
-    finally:
-        controller.stop()
     assert (first.sent, second.sent) == (2, 0)
     assert sorted(rcpt for _, [rcpt], _ in handler.received) == [
         "giulia@example.org", "marco@example.org"]
@@ -125,16 +73,13 @@ def test_a_server_that_is_down_keeps_the_message_for_a_later_attempt(app, mail_s
     assert kept.last_error
     assert kept.next_attempt_at > before
 
-    controller, handler = start_server(mail_server_config)
-    try:
+    with MailServer(mail_server_config) as handler:
         # Still inside the back-off: the server is up but the message waits its turn.
         assert deliver(app, now=before + timedelta(seconds=10)).sent == 0
         assert handler.received == []
         later = kept.next_attempt_at + timedelta(seconds=1)
         assert deliver(app, now=later).sent == 1
         assert deliver(app, now=later + timedelta(hours=2)).sent == 0
-    finally:
-        controller.stop()
 
     assert len(handler.received) == 1
     delivered = load(app, message_id)
@@ -179,11 +124,8 @@ def test_a_logged_message_is_still_sent_once_a_server_is_configured(app, monkeyp
     port = free_port()
     monkeypatch.setitem(app.config, "FORUM_MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "FORUM_MAIL_PORT", port)
-    controller, handler = start_server(port)
-    try:
+    with MailServer(port) as handler:
         assert deliver(app).sent == 1
-    finally:
-        controller.stop()
     assert len(handler.received) == 1
     assert load(app, message_id).sent_at is not None
 

@@ -2,7 +2,7 @@
 import pytest
 
 from forum.practices import matching, services
-from tests.practice_data import first_right, fixture, load_fixture
+from tests.fixtures.practices import first_right, fixture, load_fixture
 
 
 @pytest.fixture

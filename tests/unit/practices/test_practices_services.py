@@ -6,7 +6,7 @@ from forum.accounts.services import create_user
 from forum.core.errors import ServiceError
 from forum.practices import services
 from forum.practices.models import PracticeInterest
-from tests.practice_data import public_administration
+from tests.fixtures.practices import public_administration
 
 
 def _member(name, organisation=None, **profile):

@@ -1,9 +1,6 @@
 """Italian and English analysis, accent folding, and queries run against both."""
 from forum.search.analysis import ENGLISH, ITALIAN, fold
-from tests import search_support
-from tests.search_support import find, make_content
-
-search_index = search_support.search_index
+from tests.fixtures.search import find, make_content
 
 
 def terms(analyzer, text):

@@ -7,10 +7,7 @@ from forum.extensions import db
 from forum.search import indexer, services
 from forum.search.models import SearchPending
 from forum.twinnings.models import Twinning
-from tests import search_support
-from tests.search_support import find, make_content
-
-search_index = search_support.search_index
+from tests.fixtures.search import find, make_content
 
 
 class Staff:

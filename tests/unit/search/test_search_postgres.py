@@ -11,7 +11,7 @@ from forum.search import services
 from forum.search.expansion import Alternative, QueryWord
 from forum.search.pg import LT, START, STOP
 from forum.search.pg_schema import words
-from tests.search_support import make_content
+from tests.fixtures.search import make_content
 
 pytestmark = pytest.mark.postgresql
 

@@ -5,10 +5,7 @@ from flask_login import AnonymousUserMixin
 from forum.discussions.models import Post
 from forum.extensions import db
 from forum.search import backend, services
-from tests import search_support
-from tests.search_support import find, make_content
-
-search_index = search_support.search_index
+from tests.fixtures.search import find, make_content
 
 
 class Member:
@@ -67,7 +64,7 @@ def test_results_page_says_about_when_the_total_is_estimated(client, app, whoosh
     content = make_content(app)
     add_replies(app, content.discussion_id, [f"Lanterna numero {i}" for i in range(30)])
     monkeypatch.setattr(backend, "EXACT_COUNT", 5)
-    from tests.helpers import page
+    from tests.fixtures.web import page
 
     def heading_and_note(response):
         html = page(response)
