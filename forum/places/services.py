@@ -134,17 +134,28 @@ def city_projects(city: City, viewer, page: int):
     return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
 
 
-# What the packages above this one hold about a city (practices), shown on its page: each
-# registers name -> loader(city, viewer), so places never imports them.
+# What the packages above this one hold about a city (twinnings, practices) or a network
+# (its twinnings, events and discussions), shown on its page: each registers
+# name -> loader(city, viewer) or loader(network, viewer, page), so places never imports them.
 CITY_CONTENT: dict = {}
+NETWORK_CONTENT: dict = {}
 
 
 def register_city_content(name: str, loader) -> None:
     CITY_CONTENT[name] = loader
 
 
+def register_network_content(name: str, loader) -> None:
+    NETWORK_CONTENT[name] = loader
+
+
 def city_content(city: City, viewer) -> dict:
     return {name: load(city, viewer) for name, load in CITY_CONTENT.items()}
+
+
+def network_content(network: Network, viewer, page: int) -> dict:
+    """`page`: the ?page= of the network page (its discussions are paged)."""
+    return {name: load(network, viewer, page) for name, load in NETWORK_CONTENT.items()}
 
 
 def organisations_of_city(city: City) -> list[Organisation]:

@@ -40,14 +40,11 @@ def cities():
 
 @bp.get("/cities/<slug>")
 def city(slug: str):
-    from forum.twinnings import services as twinnings
-
     city = services.city_by_slug(slug) or abort(404)
     return render_template(
         "places/city.html", city=city,
         totals=services.city_totals(city, current_user),
         projects=services.city_projects(city, current_user, web.page_arg()),
-        twinnings=twinnings.twinnings_of_city(city, current_user),
         networks=services.networks_of_city(city, current_user),
         organisations=services.organisations_of_city(city),
         # Only members listed in the directory: the city page is a door to them.
@@ -164,8 +161,6 @@ def networks():
 
 @bp.get("/networks/<slug>")
 def network(slug: str):
-    from forum.twinnings import services as twinnings
-
     network = services.network_by_slug(slug, current_user) or abort(404)
     return render_template(
         "places/network.html", network=network,
@@ -174,10 +169,7 @@ def network(slug: str):
         may_join=can_join_network(current_user, network),
         participant_count=services.network_participant_count(network),
         button=FlaskForm(),
-        twinnings=twinnings.twinnings_of_network(network, current_user),
-        events=twinnings.events_of(network), now=utcnow(),
-        attendance=twinnings.attendance_summary(network, current_user),
-        discussion_page=twinnings.discussions_of(network, current_user, web.page_arg()),
+        now=utcnow(), content=services.network_content(network, current_user, web.page_arg()),
     )
 
 

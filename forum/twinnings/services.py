@@ -17,6 +17,7 @@ from forum.core.visibility import can_see, visible_to
 from forum.core.web import PAGE_SIZE
 from forum.extensions import db
 from forum.notifications import events, follows
+from forum.places import services as places
 from forum.places.models import City, Network
 from forum.places.services import check_slug, check_url
 from forum.twinnings.models import (
@@ -473,3 +474,13 @@ def _twinning_url(twinning: Twinning) -> str:
 
 attachments.register_owner("twinning", lambda tid: db.session.get(Twinning, tid), can_see,
                            _twinning_url)
+
+
+# The city and network pages (places) show what this package holds about them.
+places.register_city_content("twinnings", twinnings_of_city)
+places.register_network_content(
+    "twinnings", lambda network, viewer, _page: twinnings_of_network(network, viewer))
+places.register_network_content("events", lambda network, _viewer, _page: events_of(network))
+places.register_network_content("discussion_page", discussions_of)
+places.register_network_content(
+    "attendance", lambda network, viewer, _page: attendance_summary(network, viewer))

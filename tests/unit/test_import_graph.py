@@ -33,7 +33,7 @@ KNOWN_UPWARD = {
     ("discussions", "notifications"), ("twinnings", "notifications"),
     ("calls", "practices"), ("discussions", "moderation"),
     ("discussions", "twinnings"), ("engagement", "moderation"), ("moderation", "notifications"),
-    ("places", "twinnings"), ("practices", "notifications"), ("practices", "search"),
+    ("practices", "notifications"), ("practices", "search"),
     ("twinnings", "discussions"),
 }
 # Module cycles: none left (content registers itself with search and moderation from
