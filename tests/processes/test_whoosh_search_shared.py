@@ -15,7 +15,7 @@ from forum.config import ROOT
 from forum.core.db import utcnow
 from forum.extensions import db
 from forum.search import services
-from tests.helpers import PASSWORD
+from tests.fixtures.web import PASSWORD
 from tests.processes.test_postgres_search_shared import found, post, sign_in
 
 pytestmark = pytest.mark.slow

@@ -1,6 +1,6 @@
 """A failed submit shows every error at once, listed at the top of the form with links."""
+from tests.fixtures.web import page, submit
 from tests.functional.accounts.test_accounts_register import registration
-from tests.helpers import page, submit
 
 
 def test_registration_lists_every_error_at_once_with_links_to_the_fields(app, client,

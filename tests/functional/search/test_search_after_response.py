@@ -13,10 +13,7 @@ from forum.extensions import db
 from forum.search.backend import get_backend
 from forum.search.models import SearchPending
 from forum.twinnings.models import Twinning
-from tests import search_support
-from tests.helpers import csrf_from
-
-whoosh_index = search_support.whoosh_index
+from tests.fixtures.web import csrf_from
 
 
 @pytest.fixture

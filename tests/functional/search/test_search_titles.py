@@ -3,9 +3,6 @@ from forum.accounts.models import User
 from forum.extensions import db
 from forum.practices import services as practices
 from forum.search.views import _title_query
-from tests import search_support
-
-search_index = search_support.search_index
 
 
 def _practices(app, author_id):
