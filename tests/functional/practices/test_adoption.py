@@ -10,8 +10,8 @@ from forum.engagement.models import BadgeAward, MemberPoints, PointEntry
 from forum.engagement.rules import ACTIONS
 from forum.extensions import db
 from forum.practices.models import Practice, PracticeAdoption
-from tests.helpers import csrf_from, page, submit, text_of
-from tests.practice_data import public_administration
+from tests.fixtures.practices import public_administration
+from tests.fixtures.web import csrf_from, page, submit, text_of
 
 OFFER_FORM = {
     "kind": "offer", "language": "it", "themes": ["civic-participation"],
@@ -115,7 +115,7 @@ def test_ones_own_organisation_cannot_adopt_and_earns_nothing(app, client, login
 def test_taking_an_adoption_back_or_hiding_the_offer_takes_the_points_back(app, client, login,
                                                                           councils):
     from forum.moderation import services as moderation
-    from tests.twinning_data import staff_user
+    from tests.fixtures.twinnings import staff_user
 
     offer_url = _post_offer(client, login, councils)
     practice_id = int(offer_url.rsplit("/", 1)[1])

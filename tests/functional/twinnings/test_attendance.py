@@ -10,8 +10,8 @@ from forum.engagement.rules import ACTIONS
 from forum.extensions import db
 from forum.twinnings import services as twinnings
 from forum.twinnings.models import Event, EventAttendance
-from tests.helpers import Member, csrf_from, page, submit, text_of
-from tests.twinning_data import bergamo_lecce, staff_user
+from tests.fixtures.twinnings import bergamo_lecce, staff_user
+from tests.fixtures.web import Member, csrf_from, page, submit, text_of
 
 CURATOR = Member(None, "curator", "curator@example.org", "x" * 12)
 
