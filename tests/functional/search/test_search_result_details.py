@@ -3,10 +3,10 @@ from forum.accounts.models import User
 from forum.extensions import db
 from forum.places.models import City
 from forum.practices import services as practices
-from tests import search_support
-from tests.helpers import page
+from tests.fixtures import search as search_fixtures
+from tests.fixtures.web import page
 
-search_index = search_support.search_index
+search_index = search_fixtures.search_index
 
 
 def _practices(app, authors, n, word="ornitottero"):
