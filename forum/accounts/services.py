@@ -17,10 +17,10 @@ from forum.core import limits, uploads
 from forum.core.db import utcnow
 from forum.core.errors import ServiceError, ServiceErrors
 from forum.core.markup import render_markdown
+from forum.core.outbox import queue_mail
 from forum.core.urls import site_url
 from forum.core.web import PAGE_SIZE
 from forum.extensions import db
-from forum.notifications.services import queue_mail
 from forum.places.models import ORGANISATION_KINDS, City, Organisation
 
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{3,30}")

@@ -23,6 +23,7 @@ from email.utils import format_datetime, parseaddr
 from flask import current_app
 from sqlalchemy import func, or_, select
 
+from forum.core import outbox
 from forum.core.db import utcnow
 from forum.extensions import db
 from forum.notifications import console
@@ -61,6 +62,9 @@ def queue_mail(recipient: str, subject: str, body: str, *, html: str | None = No
         console.print_after_commit(db.session, message)
     db.session.flush()
     return message
+
+
+outbox.register(queue_mail)
 
 
 def mask_tokens(text: str) -> str:
