@@ -39,11 +39,12 @@ from forum.core.db import utcnow
 from forum.core.errors import BadFilter, ServiceError
 from forum.core.markup import render_markdown
 from forum.core.themes import THEMES
-from forum.core.urls import site_url
+from forum.core.urls import site_path, site_url
 from forum.core.visibility import HIDDEN, PENDING, PUBLISHED, can_see, visible_to
 from forum.core.web import PAGE_SIZE
 from forum.extensions import db
 from forum.notifications import events
+from forum.notifications.follows import register_followed
 from forum.notifications.services import queue_mail
 
 # Days before the deadline at which followers are reminded, nearest first.
@@ -666,3 +667,10 @@ def erase_calls(user) -> None:
 
 attachments.register_owner("call", lambda call_id: db.session.get(Call, call_id), can_see,
                            lambda call: url_for("calls.show", call_id=call.id))
+
+
+# Notifications about a call (reminders, alerts) and the "Following" page's list of calls.
+events.register_subject(Call, events.Subject(
+    "call", lambda c: c.title, lambda c: site_path("calls.show", call_id=c.id), can_see,
+    lambda c: c.visibility == PUBLISHED))
+register_followed("calls", followed_calls)

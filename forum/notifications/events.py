@@ -28,7 +28,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from forum.accounts.models import User
-from forum.calls.models import Call
 from forum.core.db import utcnow
 from forum.core.urls import site_path
 from forum.core.visibility import PUBLISHED, can_see
@@ -199,8 +198,6 @@ SUBJECTS: dict[type, Subject] = {
     Practice: Subject("practice", lambda p: p.title,
                       lambda p: site_path("practices.show", practice_id=p.id), can_see,
                       lambda p: p.visibility == PUBLISHED),
-    Call: Subject("call", lambda c: c.title, lambda c: site_path("calls.show", call_id=c.id),
-                  can_see, lambda c: c.visibility == PUBLISHED),
     User: Subject("user", lambda u: u.display_name, lambda u: site_path("notifications.index"),
                   lambda user, u: True, lambda u: True),
 }

@@ -45,6 +45,19 @@ KINDS: dict[str, Followable] = {
 }
 
 
+# What members follow in packages with follows of their own (calls: name -> loader(user)),
+# listed on the "Following" page under that name; each package registers its loader.
+FOLLOWED_ELSEWHERE: dict = {}
+
+
+def register_followed(name: str, loader) -> None:
+    FOLLOWED_ELSEWHERE[name] = loader
+
+
+def followed_elsewhere(user) -> dict:
+    return {name: load(user) for name, load in FOLLOWED_ELSEWHERE.items()}
+
+
 def kind_of(item) -> str | None:
     for name, followable in KINDS.items():
         if isinstance(item, followable.model):

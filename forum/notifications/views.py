@@ -59,11 +59,9 @@ def unfollow(kind: str, item_id: int):
 @bp.get("/account/following")
 @login_required
 def following():
-    from forum.calls import services as calls
-
     items = follows.followed_by(current_user)
-    return render_template("notifications/following.html", items=items,
-                           calls=calls.followed_calls(current_user), button=FlaskForm())
+    return render_template("notifications/following.html", items=items, button=FlaskForm(),
+                           **follows.followed_elsewhere(current_user))
 
 
 @bp.app_context_processor
