@@ -152,7 +152,8 @@ def test_avatar_of_an_unlisted_member_is_not_served_to_others(app, client, make_
     login(member)
     upload(client, image(), "me.png")
     submit(client, "/account/profile", profile_form(listed=None))
-    assert client.get(f"/members/{member.username}/avatar").status_code == 200
+    with client.get(f"/members/{member.username}/avatar") as response:
+        assert response.status_code == 200
     submit(client, "/auth/logout", {}, form_url="/account/profile")
     assert client.get(f"/members/{member.username}/avatar").status_code == 404
 

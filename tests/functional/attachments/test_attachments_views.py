@@ -100,7 +100,8 @@ def test_attachments_of_a_hidden_twinning_are_not_served(app, client, make_user,
         row = attachment_services.store(None, "twinning", twinning.id, [checked])[0]
         db.session.commit()
         url = f"/attachments/{row.id}/piano.pdf"
-    assert client.get(url).status_code == 200
+    with client.get(url) as response:
+        assert response.status_code == 200
     assert "piano.pdf" in text_of(client.get(f"/twinnings/{slug}"))
     with app.app_context():
         db.session.scalar(select(Twinning).where(Twinning.slug == slug)).visibility = "hidden"
@@ -129,7 +130,8 @@ def test_only_staff_or_the_uploader_remove_an_attachment(app, client, make_user,
                                      "password": member_user.password})
     token = csrf_from(member.get("/"))  # the sign-out form in the header
     assert member.post(remove, data={"csrf_token": token}).status_code == 403
-    assert member.get(href).status_code == 200
+    with member.get(href) as response:
+        assert response.status_code == 200
 
     response = client.post(remove, data={"csrf_token": staff_token}, follow_redirects=True)
     assert "verbale.pdf" in text_of(response)  # the flash names the removed file

@@ -102,7 +102,8 @@ def test_header_shows_the_uploaded_photo(app, client, make_user, login):
            content_type="multipart/form-data")
     img = page(client.get("/")).select_one(".header-avatar img")
     assert img is not None and img["src"] == "/members/anna/avatar"
-    assert client.get(img["src"]).status_code == 200
+    with client.get(img["src"]) as response:
+        assert response.status_code == 200
 
 
 def test_members_join_and_leave_networks(app, client, make_user, login):
