@@ -32,6 +32,7 @@ practice's own words beside them when it says it otherwise ("videosorveglianza â
 "sprechi â†” food waste"); vague words are never among them, as they are not terms at all.
 """
 import math
+import sys
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -121,7 +122,10 @@ class Corpus:
     """Document frequencies over a set of practices, and their TF-IDF vectors."""
 
     def __init__(self, candidates: Iterable[Candidate]):
-        self.counts = {c.id: Counter((c.terms or "").split()) for c in candidates}
+        # Terms interned: each word is one string for the whole corpus, not one per practice
+        # (a worker keeps the corpus: forum/practices/corpus.py).
+        self.counts = {c.id: Counter(map(sys.intern, (c.terms or "").split()))
+                       for c in candidates}
         self.df: Counter = Counter()
         for counts in self.counts.values():
             self.df.update(counts.keys())
@@ -137,7 +141,9 @@ class Corpus:
 
     def vector(self, practice_id: int) -> tuple[dict[str, float], float]:
         if practice_id not in self._vectors:
-            self._vectors[practice_id] = self.weigh(self.counts.get(practice_id, Counter()))
+            # Its counts are not needed once weighed: the corpus keeps one copy of each.
+            counts = self.counts.pop(practice_id, None) or Counter()
+            self._vectors[practice_id] = self.weigh(counts)
         return self._vectors[practice_id]
 
 
