@@ -1,5 +1,5 @@
 """Calls for funding as visitors, members and staff see them."""
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -41,7 +41,10 @@ def _staff(make_user, login):
 
 def test_open_calls_by_nearest_deadline_with_time_left(app, client):
     _call(app, title="Later", closes_in=timedelta(days=40, hours=1))
-    _call(app, title="Sooner", closes_in=timedelta(days=5, hours=1))
+    # At noon in Italy five calendar days on: "5 days and an hour" is a sixth calendar day
+    # when the test runs in Italy's last hour.
+    rome_today = utcnow().astimezone(ROME).date()
+    _call(app, title="Sooner", deadline=datetime.combine(rome_today + timedelta(days=5), time(12)))
     _call(app, title="Past", closes_in=timedelta(days=-3))
     _call(app, title="Not yet", opens_on=date.today() + timedelta(days=10),
           closes_in=timedelta(days=60))
