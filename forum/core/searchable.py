@@ -80,9 +80,12 @@ class SearchType:
     fields: tuple[str, ...] = ()
     # What a result shows under its title besides its kind: the row's date and its place (its
     # cities, or the space it sits in), from what `options` loads; the author comes from the
-    # row's author_id, loaded for the whole page at once (forum/search/services.py).
+    # row's author_id, loaded for the whole page at once (forum/search/services.py), for the
+    # types whose own page names their author: who proposed a call or added a twinning is
+    # staff's business, not a visitor's.
     date_of: Callable[[object], datetime | None] = created
     place_of: Callable[[object], str | None] = nowhere
+    shows_author: bool = False
 
 
 # --- helpers for building documents and their related keys ---------------------------------

@@ -96,6 +96,7 @@ DISCUSSIONS = SearchType(
     options=_discussion_options,
     fields=("title", "visibility", "themes", "twinning_id", "network_id", "author_id"),
     place_of=_space_place,
+    shows_author=True,
     related={
         Post: lambda p: [("discussion", p.discussion_id)] if p.number == 1 else [],
         Twinning: lambda t: [k for k in _space_children(t, Discussion.twinning_id)
@@ -109,6 +110,7 @@ POSTS = SearchType(
     name="post", model=Post, label=_l("Posts"),
     build=_post_doc,
     url=post_location,
+    shows_author=True,
     can_see=lambda user, p: visibility.can_see(user, p) and visibility.can_see(user, p.discussion),
     options=lambda: [joinedload(Post.discussion).options(*_discussion_options())],
     related={

@@ -24,6 +24,7 @@ PRACTICES = SearchType(
     fields=("title", "summary", "body_html", "city_id", "twinning_id", "themes", "kind",
             "visibility", "author_id"),
     place_of=lambda p: p.city.name if p.city else None,
+    shows_author=True,
 )
 
 SEARCH_TYPES = (PRACTICES,)

@@ -70,7 +70,8 @@ def search(user, request: SearchRequest, exact: bool = False) -> SearchPage:
                       type_weights=request.type_weights or expansion.type_weights(words))
     result = get_backend().search(request, user)
     rows = _load(result.hits)
-    authors = _authors(rows.values())
+    authors = _authors(row for (doc_type, _id), row in rows.items()
+                       if getattr(registry.get(doc_type), "shows_author", False))
     items = []
     for hit in result.hits:
         search_type = registry.get(hit.doc_type)
@@ -82,7 +83,8 @@ def search(user, request: SearchRequest, exact: bool = False) -> SearchPage:
                                 hit.title, hit.fragment, row,
                                 hit.visibility != visibility.PUBLISHED,
                                 date=search_type.date_of(row), place=search_type.place_of(row),
-                                author=authors.get(getattr(row, "author_id", None))))
+                                author=authors.get(getattr(row, "author_id", None))
+                                if search_type.shows_author else None))
     return SearchPage(result, items, _facet_values(result), expansion.also_searched(words))
 
 

@@ -4,6 +4,7 @@ from forum.extensions import db
 from forum.places.models import City
 from forum.practices import services as practices
 from tests.fixtures import search as search_fixtures
+from tests.fixtures.calls import make_call
 from tests.fixtures.web import page
 
 search_index = search_fixtures.search_index
@@ -53,3 +54,15 @@ def test_authors_are_loaded_once_for_the_page(app, client, make_user, search_ind
     user_queries = [q for q in six if q.lstrip().startswith("SELECT users.")]
     practice_queries = [q for q in six if q.lstrip().startswith("SELECT practices.")]
     assert len(user_queries) == 1 and len(practice_queries) == 1
+
+
+def test_a_call_result_does_not_name_who_proposed_it(app, client, search_index):
+    # A call's page names no author (who proposed it is staff's business): nor does search.
+    with app.app_context():
+        make_call(title="Bando ornitottero")
+        db.session.commit()
+    item = page(client.get("/search?q=ornitottero&lang=it")).select_one(".search-results li")
+    assert " ".join(item.select_one("h3").get_text(" ").split()) == "Bando ornitottero"
+    meta = item.select_one(".search-result-meta")
+    assert meta.select_one("time") is not None
+    assert meta.select_one("a") is None and " di " not in f" {meta.get_text(' ')} "
