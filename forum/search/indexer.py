@@ -59,6 +59,8 @@ OPEN_ATTEMPTS = 5
 # not be done yet); older work is left to writes and `search sync`, so that a document that
 # cannot be indexed does not make every search try again.
 CATCH_UP_SECONDS = 60
+# At most this much of it: a search is a visitor's GET, not the place to work off a backlog.
+CATCH_UP_BATCH = 200
 # How long a search waits for the lock to do so (a reply's write holds it ~20 ms).
 CATCH_UP_PATIENCE = (1.0, 1)
 
@@ -224,12 +226,17 @@ def apply(keys: set[tuple[str, int]], reason: str = "") -> bool:
 
 
 def write_now(keys: set[tuple[str, int]], drain: bool = True,
-              patience: tuple[float, int] | None = None) -> None:
+              patience: tuple[float, int] | None = None,
+              since: datetime | None = None) -> None:
+    """Write `keys` and, if `drain`, the oldest pending work (only work recorded `since`, a
+    small batch of it, when given)."""
     index_store = store()
     with locked_writer(index_store, patience) as writer, new_session() as session:
         rebuilding = index_store.rebuilding()
-        pending = [] if rebuilding or not drain else list(session.scalars(
-            select(SearchPending).order_by(SearchPending.id).limit(PENDING_BATCH)))
+        query = select(SearchPending).order_by(SearchPending.id).limit(PENDING_BATCH)
+        if since is not None:
+            query = query.where(SearchPending.created_at >= since).limit(CATCH_UP_BATCH)
+        pending = [] if rebuilding or not drain else list(session.scalars(query))
         work = keys | {(p.doc_type, p.doc_id) for p in pending}
         if not work:
             writer.cancel()  # someone else wrote it while we waited for the lock
@@ -347,7 +354,7 @@ def catch_up(index_store: IndexStore) -> None:
     if recent is None or index_store.rebuilding():
         return
     try:
-        write_now(set(), patience=CATCH_UP_PATIENCE)
+        write_now(set(), patience=CATCH_UP_PATIENCE, since=since)
     except Exception as exc:  # noqa: BLE001 - search what the index has
         log.info("search: pending work not applied before a search (%s)", exc)
 

@@ -85,3 +85,23 @@ def test_work_without_a_response_is_indexed_at_its_commit(app, thread, whoosh_in
         discussions.reply(author, discussion, "Un'altra risposta sull'ornitorinco")
         db.session.commit()
     assert post_key(app, "Un'altra risposta sull'ornitorinco") in indexed(app)
+
+
+def test_a_search_applies_recent_work_only_not_an_old_backlog(app, client, thread,
+                                                              whoosh_index):
+    # Work left pending long ago (a document that failed, a worker killed) is for writes and
+    # `search sync`: a visitor's search applies the last minute's only.
+    old = reply(client, thread, "Una risposta sul tema dell'ornitorinco")
+    with app.app_context():
+        row = db.session.scalar(select(SearchPending).order_by(SearchPending.id.desc()))
+        row.created_at = utcnow() - timedelta(hours=2)
+        db.session.commit()
+    new = reply(client, thread, "Una seconda risposta sull'ornitorinco")
+    client.get("/search?q=ornitorinco")
+    assert post_key(app, "Una seconda risposta sull'ornitorinco") in indexed(app)
+    assert post_key(app, "Una risposta sul tema dell'ornitorinco") not in indexed(app)
+    assert pending(app) == 1
+    old.close()  # its own write still happens
+    new.close()
+    assert post_key(app, "Una risposta sul tema dell'ornitorinco") in indexed(app)
+    assert pending(app) == 0
