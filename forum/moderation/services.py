@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from math import ceil
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
@@ -18,6 +18,7 @@ from forum.core.caching import cache, content_version
 from forum.core.db import utcnow
 from forum.core.errors import ServiceError
 from forum.core.reportable import ReportKind
+from forum.core.urls import site_path
 from forum.core.visibility import DELETED, HIDDEN, PENDING, PUBLISHED
 from forum.core.web import PAGE_SIZE
 from forum.discussions import services as discussions
@@ -66,7 +67,7 @@ def report(reporter: User, kind_name: str, item, reason: str, note: str | None =
     db.session.flush()
     _maybe_autohide(kind, item)
     events.emit("report.created", reporter, item, title=kind.title(item),
-                link=url_for("moderation.item", kind_name=kind_name, item_id=item.id))
+                link=site_path("moderation.item", kind_name=kind_name, item_id=item.id))
     return entry
 
 
