@@ -131,8 +131,11 @@ class PracticeAdoption(db.Model):
     members, once per organisation. What the mentor badge and the "adopted" points read."""
 
     __tablename__ = "practice_adoptions"
+    # Ids are never reused (SQLite would reuse the highest after a delete): the points ledger
+    # keys awards on (kind, id), so a new adoption must not inherit a withdrawn one's entries.
     __table_args__ = (
-        UniqueConstraint("practice_id", "organisation_id", name="uq_practice_adoptions"),)
+        UniqueConstraint("practice_id", "organisation_id", name="uq_practice_adoptions"),
+        {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id", ondelete="CASCADE"))

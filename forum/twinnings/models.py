@@ -108,7 +108,10 @@ class EventAttendance(db.Model):
     the organiser or staff confirm it (`confirmed_at`): a claim alone is worth nothing."""
 
     __tablename__ = "event_attendances"
-    __table_args__ = (UniqueConstraint("event_id", "user_id", name="uq_event_attendances"),)
+    # Ids are never reused (SQLite would reuse the highest after a delete): the points ledger
+    # keys awards on (kind, id), so a new attendance must not inherit a withdrawn one's entries.
+    __table_args__ = (UniqueConstraint("event_id", "user_id", name="uq_event_attendances"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))

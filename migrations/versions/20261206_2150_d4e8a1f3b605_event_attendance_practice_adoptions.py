@@ -38,6 +38,7 @@ def upgrade():
                                 ondelete='SET NULL'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_event_attendances')),
         sa.UniqueConstraint('event_id', 'user_id', name='uq_event_attendances'),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table('event_attendances', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_event_attendances_user_id'), ['user_id'],
@@ -60,6 +61,7 @@ def upgrade():
                                 ondelete='SET NULL'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_adoptions')),
         sa.UniqueConstraint('practice_id', 'organisation_id', name='uq_practice_adoptions'),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table('practice_adoptions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_practice_adoptions_organisation_id'),

@@ -197,3 +197,28 @@ def test_the_space_pages_queries_do_not_grow_with_events_and_attendance(app, cli
             twinnings.attend(staff_user(), event)
         db.session.commit()
     assert cost() == small
+
+
+def test_a_later_attendance_does_not_inherit_a_withdrawn_ones_points(app, make_user):
+    """SQLite reused the highest id after a delete, and the ledger keys awards on the
+    attendance's id: the second member's confirmation put the points back on the first."""
+    from forum.accounts.models import User
+
+    bergamo_lecce(app)
+    first, second = make_user("chiara"), make_user("marco")
+    with app.test_request_context():
+        event = db.session.scalar(select(Event))
+        chiara, marco = db.session.get(User, first.id), db.session.get(User, second.id)
+        twinnings.attend(chiara, event)
+        withdrawn = twinnings.attendance_of(chiara, event)
+        twinnings.confirm_attendance(staff_user(), withdrawn, True)
+        twinnings.confirm_attendance(staff_user(), withdrawn, False)
+        assert twinnings.withdraw(chiara, event)
+        db.session.commit()
+        twinnings.attend(marco, event)
+        later = twinnings.attendance_of(marco, event)
+        twinnings.confirm_attendance(staff_user(), later, True)
+        db.session.commit()
+    assert _points(app, first) == 0
+    assert _points(app, second) == ACTIONS["event_attended"].points
+
