@@ -43,23 +43,27 @@ def sees_author_contact(user, interest) -> bool:
         and interest.user_id == user.id
 
 
-def can_mark_adopted(user, practice) -> bool:
+def can_mark_adopted(user, practice, adoptions) -> bool:
     """A member of another organisation says theirs adopted a published offer: not the
-    author, not a colleague of the author's or of the practice's organisation."""
+    author, not a colleague of the author's or of the practice's organisation, and once per
+    member (`adoptions`: the offer's, from `services.adoptions_of`). Members choose their
+    organisation themselves: one who changed it does not mark the same offer again."""
     if not can_post(user) or practice.kind != OFFER or practice.visibility != PUBLISHED:
         return False
     organisation = user.organisation_id
-    author = practice.author
+    offering = (practice.organisation_id, getattr(practice.author, "organisation_id", None))
     return organisation is not None and not _is_author(user, practice) \
-        and organisation not in (practice.organisation_id, getattr(author, "organisation_id", None))
+        and organisation not in offering \
+        and not any(adoption.user_id == user.id for adoption in adoptions)
 
 
 def can_withdraw_adoption(user, adoption) -> bool:
-    """A member of the adopting organisation (while allowed to post), and staff."""
+    """The member who marked it (while allowed to post), and staff. Not any member naming the
+    same organisation: members choose their organisation themselves."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(user.is_staff) or (can_post(user)
-                                   and user.organisation_id == adoption.organisation_id)
+    return bool(user.is_staff) or (can_post(user) and adoption.user_id is not None
+                                   and adoption.user_id == user.id)
 
 
 TEMPLATE_PREDICATES = {

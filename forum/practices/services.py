@@ -524,7 +524,9 @@ def own_organisations(practice: Practice) -> set[int]:
 
 
 def mark_adopted(actor, practice: Practice) -> PracticeAdoption | None:
-    """The actor's organisation adopted this offer; None if it had said so already."""
+    """The actor's organisation adopted this offer; None if it had said so already, or if the
+    actor had marked it for any organisation (members choose their organisation themselves:
+    changing it must not earn the points again)."""
     if practice.kind != OFFER:
         raise ServiceError(_("Only an offered practice can be adopted."))
     organisation_id = actor.organisation_id
@@ -534,7 +536,8 @@ def mark_adopted(actor, practice: Practice) -> PracticeAdoption | None:
         raise ServiceError(_("This practice is your own organisation's."))
     if db.session.scalar(select(PracticeAdoption.id).where(
             PracticeAdoption.practice_id == practice.id,
-            PracticeAdoption.organisation_id == organisation_id)) is not None:
+            or_(PracticeAdoption.organisation_id == organisation_id,
+                PracticeAdoption.user_id == actor.id)).limit(1)) is not None:
         return None
     adoption = PracticeAdoption(practice_id=practice.id, organisation_id=organisation_id,
                                 user_id=actor.id, created_at=utcnow())

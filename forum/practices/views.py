@@ -216,7 +216,8 @@ def _adoption_change(practice_id: int, allowed, change, done):
 @bp.post("/practices/<int:practice_id>/adopted")
 def adopt(practice_id: int):
     return _adoption_change(
-        practice_id, lambda practice: permissions.can_mark_adopted(current_user, practice),
+        practice_id, lambda practice: permissions.can_mark_adopted(
+            current_user, practice, services.adoptions_of(practice)),
         lambda practice, _ok: services.mark_adopted(current_user, practice),
         lambda adoption: (_("You had already said your organisation adopted it."), "info")
         if adoption is None else

@@ -150,21 +150,80 @@ def test_taking_an_adoption_back_or_hiding_the_offer_takes_the_points_back(app, 
     assert sorted(lines) == sorted([adopted, adopted, -adopted, -adopted] * 2)
 
 
-def test_a_colleague_of_the_adopter_or_staff_may_take_it_back_others_may_not(app, client, login,
-                                                                             councils):
+def _logout(client):
+    client.post("/auth/logout", data={"csrf_token": csrf_from(client.get("/"))})
+
+
+def test_the_adopter_or_staff_may_take_it_back_colleagues_may_not(app, client, login, make_user,
+                                                                  councils):
+    """Members choose their organisation themselves: naming the adopter's is no right over
+    its adoption. The member who marked it and staff may take it back."""
     offer_url = _post_offer(client, login, councils)
     login(councils["adopter"])
     submit(client, f"{offer_url}/adopted", {}, form_url=offer_url)
-    client.post("/auth/logout", data={"csrf_token": csrf_from(client.get("/"))})
+    _logout(client)
     with app.app_context():
         adoption_id = db.session.scalar(select(PracticeAdoption.id))
-    login(councils["colleague"])
-    token = csrf_from(client.get(offer_url))
-    response = client.post(f"{offer_url}/adoptions/{adoption_id}/withdraw",
-                           data={"csrf_token": token})
+    withdraw_url = f"{offer_url}/adoptions/{adoption_id}/withdraw"
+    adopters_colleague = make_user("lecce2", organisation_id=councils["lecce"])
+    for member in (adopters_colleague, councils["colleague"]):
+        login(member)
+        offer_page = client.get(f"{offer_url}?lang=en")
+        assert "Take the adoption back" not in text_of(offer_page), member.username
+        token = csrf_from(offer_page)
+        assert client.post(withdraw_url, data={"csrf_token": token}).status_code == 403
+        assert client.post(f"{offer_url}/adoptions/999999/withdraw",
+                           data={"csrf_token": token}).status_code == 404
+        _logout(client)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(PracticeAdoption.id))) == 1
+
+    login(make_user("staffer", role="staff"))
+    response = submit(client, withdraw_url, {}, form_url=f"{offer_url}?lang=en")
+    assert "The adoption was taken back." in text_of(response)
+    _logout(client)
+
+    login(councils["adopter"])
+    submit(client, f"{offer_url}/adopted", {}, form_url=offer_url)
+    with app.app_context():
+        adoption_id = db.session.scalar(select(PracticeAdoption.id))
+    assert "Take the adoption back" in text_of(client.get(f"{offer_url}?lang=en"))
+    response = submit(client, f"{offer_url}/adoptions/{adoption_id}/withdraw", {},
+                      form_url=f"{offer_url}?lang=en")
+    assert "The adoption was taken back." in text_of(response)
+    assert _points(app, councils["adopter"]) == 0
+    with app.app_context():
+        assert not db.session.scalar(select(func.count(PracticeAdoption.id)))
+
+
+def test_a_member_who_changes_organisation_does_not_mark_the_offer_again(app, client, login,
+                                                                         councils):
+    from forum.accounts.models import User
+    from forum.practices import services as practices
+
+    offer_url = _post_offer(client, login, councils)
+    login(councils["adopter"])
+    submit(client, f"{offer_url}/adopted", {}, form_url=offer_url)
+    with app.app_context():
+        other = public_administration("Comune di Matera")
+        db.session.commit()
+        other_id = other.id
+        user = db.session.get(User, councils["adopter"].id)
+        user.organisation_id = other_id
+        db.session.commit()
+    offer_page = client.get(f"{offer_url}?lang=en")
+    assert "My organisation adopted it" not in text_of(offer_page)
+    response = client.post(f"{offer_url}/adopted", data={"csrf_token": csrf_from(offer_page)})
     assert response.status_code == 403
-    assert client.post(f"{offer_url}/adoptions/999999/withdraw",
-                       data={"csrf_token": token}).status_code == 404
+    with app.test_request_context():
+        offer = db.session.get(Practice, int(offer_url.rsplit("/", 1)[1]))
+        assert practices.mark_adopted(db.session.get(User, councils["adopter"].id), offer) \
+            is None
+        db.session.commit()
+        assert db.session.scalar(select(func.count(PracticeAdoption.id))) == 1
+    adopted = ACTIONS["adopted"].points
+    assert _points(app, councils["adopter"]) == adopted
+    assert _points(app, councils["offerer"]) == ACTIONS["practice_offered"].points + adopted
 
 
 def test_adoptions_are_exported_and_stay_the_organisations_when_the_member_goes(app, client,
