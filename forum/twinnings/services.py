@@ -350,6 +350,12 @@ def update_event(actor, event: Event, data: dict) -> Event:
 
 
 def delete_event(actor, event: Event) -> None:
+    """The attendance goes first, through the session: the engagement hook sees each row and
+    takes back a confirmed one's points (the database's cascade would leave them)."""
+    for attendance in db.session.scalars(
+            select(EventAttendance).where(EventAttendance.event_id == event.id)):
+        db.session.delete(attendance)
+    db.session.flush()
     db.session.delete(event)
     db.session.flush()
 

@@ -222,3 +222,23 @@ def test_a_later_attendance_does_not_inherit_a_withdrawn_ones_points(app, make_u
     assert _points(app, first) == 0
     assert _points(app, second) == ACTIONS["event_attended"].points
 
+
+
+def test_deleting_an_event_takes_back_its_confirmed_attendance_points(app, make_user):
+    from forum.accounts.models import User
+
+    bergamo_lecce(app)
+    member = make_user("chiara")
+    with app.test_request_context():
+        event = db.session.scalar(select(Event))
+        chiara = db.session.get(User, member.id)
+        twinnings.attend(chiara, event)
+        twinnings.confirm_attendance(staff_user(), twinnings.attendance_of(chiara, event), True)
+        db.session.commit()
+        event_id = event.id
+    assert _points(app, member) == ACTIONS["event_attended"].points
+    with app.test_request_context():
+        twinnings.delete_event(staff_user(), db.session.get(Event, event_id))
+        db.session.commit()
+        assert not db.session.scalar(select(func.count(EventAttendance.id)))
+    assert _points(app, member) == 0
