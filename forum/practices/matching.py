@@ -140,11 +140,15 @@ class Corpus:
         return vector, math.sqrt(sum(w * w for w in vector.values())) or 1.0
 
     def vector(self, practice_id: int) -> tuple[dict[str, float], float]:
-        if practice_id not in self._vectors:
-            # Its counts are not needed once weighed: the corpus keeps one copy of each.
-            counts = self.counts.pop(practice_id, None) or Counter()
-            self._vectors[practice_id] = self.weigh(counts)
-        return self._vectors[practice_id]
+        found = self._vectors.get(practice_id)
+        if found is None:
+            # Its counts are not needed once weighed: the corpus keeps one copy of each. They
+            # go only after the vector is stored: a worker's threads share the corpus, and one
+            # that finds no vector yet must still find the counts (not weigh an empty Counter).
+            found = self.weigh(self.counts.get(practice_id) or Counter())
+            self._vectors[practice_id] = found
+            self.counts.pop(practice_id, None)
+        return found
 
 
 # --- suggestions --------------------------------------------------------------------------

@@ -156,3 +156,29 @@ def test_the_glossary_bridges_italian_and_english():
     english = set(matching.practice_terms("Engaging citizens through gaming", "", "", "en")
                   .split())
     assert {"~citizen", "~game", "~engagement"} <= italian & english
+
+
+def test_a_vector_asked_for_while_it_is_being_weighed_is_not_empty():
+    """A worker's threads share the corpus: one asking for a practice's vector while another
+    is weighing it used to find its counts already gone and got an empty vector. The second
+    caller is played here from inside the first one's weighing, which is where it can come."""
+    class Interleaved(matching.Corpus):
+        meanwhile = None
+
+        def weigh(self, counts):
+            if self.meanwhile is None:
+                self.meanwhile = ()
+                self.meanwhile = self.vector(1)
+            return super().weigh(counts)
+
+    corpus = Interleaved([
+        matching.Candidate(1, "offer", "open", ["mobility"], "bici bici condivisa"),
+        matching.Candidate(2, "offer", "open", ["mobility"], "bici stazione")])
+    alone = matching.Corpus([
+        matching.Candidate(1, "offer", "open", ["mobility"], "bici bici condivisa"),
+        matching.Candidate(2, "offer", "open", ["mobility"], "bici stazione")])
+    expected = alone.vector(1)
+    assert expected[0]
+    assert corpus.vector(1) == expected
+    assert corpus.meanwhile == expected
+    assert 1 not in corpus.counts
