@@ -326,7 +326,7 @@ ROWS = [
     # "Adopted": a member of another organisation (the member's council) says so; the author,
     # and staff or members without an organisation, cannot.
     Row("practices.adopt", "POST", practice, expect(LOGIN, 403, 302, 403, 403, 403)),
-    # Taking it back: a member of the adopting organisation, or staff.
+    # Taking it back: the member who marked it, or staff (not others naming their council).
     Row("practices.withdraw_adoption", "POST",
         lambda w: {"practice_id": w.ids["adopted_practice"], "adoption_id": w.ids["adoption"]},
         expect(LOGIN, 403, 302, 403, 302, 302)),
