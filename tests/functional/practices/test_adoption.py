@@ -273,3 +273,30 @@ def test_the_offer_pages_queries_do_not_grow_with_its_adoptions(app, client, mak
             practices.mark_adopted(db.session.get(User, member.id), offer)
         db.session.commit()
     assert cost() == small
+
+
+def test_a_later_adoption_does_not_lose_its_points_to_a_withdrawn_ones_id(app, client, login,
+                                                                          make_user, councils):
+    """SQLite reused the highest id after a delete, and the ledger keys awards on the
+    adoption's id: the offerer got nothing for a second council's adoption."""
+    from forum.accounts.models import User
+    from forum.practices import services as practices
+
+    offer_url = _post_offer(client, login, councils)
+    with app.app_context():
+        matera = public_administration("Comune di Matera")
+        db.session.commit()
+        matera_id = matera.id
+    second = make_user("matera", organisation_id=matera_id)
+    with app.test_request_context():
+        offer = db.session.get(Practice, int(offer_url.rsplit("/", 1)[1]))
+        first = practices.mark_adopted(db.session.get(User, councils["adopter"].id), offer)
+        db.session.commit()
+        practices.withdraw_adoption(None, first)
+        db.session.commit()
+        practices.mark_adopted(db.session.get(User, second.id), offer)
+        db.session.commit()
+    adopted = ACTIONS["adopted"].points
+    assert _points(app, councils["adopter"]) == 0
+    assert _points(app, second) == adopted
+    assert _points(app, councils["offerer"]) == ACTIONS["practice_offered"].points + adopted
