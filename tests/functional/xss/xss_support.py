@@ -298,7 +298,12 @@ def sweep(client, visits, baselines) -> list[str]:
             failures.append(f"{where}: status {response.status_code}")
             continue
         page = scan(response)
-        failures += [f"{where}: {line}" for line in problems(page, baselines[visit.kind])]
+        # A kind may have several harmless pages (a search's results, or its "no words to
+        # look for"): a payload that broke out of its place differs from every one of them.
+        choices = baselines[visit.kind]
+        found = [problems(page, baseline)
+                 for baseline in (choices if isinstance(choices, list) else [choices])]
+        failures += [f"{where}: {line}" for line in min(found, key=len)]
         text = page.text()
         failures += [f"{where}: {expected!r} is not shown as text"
                      for expected in visit.expected if shown(expected) not in text]
