@@ -1,5 +1,6 @@
 """Signing in and out: username or e-mail, remember me, next=, suspension, rate limits."""
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -94,7 +95,8 @@ def test_suspended_member_is_refused_with_the_end_date(app, client, make_user):
     client.get("/?lang=en")
     response = sign_in(client, member.username, member.password)
     assert response.status_code == 200
-    day = f"{until.day} {until.strftime('%B')} {until.year}"
+    shown = until.astimezone(ZoneInfo("Europe/Rome"))  # the day as Italy reads it
+    day = f"{shown.day} {shown.strftime('%B')} {shown.year}"
     assert f"Your account is suspended until {day}" in text_of(response)
     assert client.get("/account/profile").status_code == 302
 
