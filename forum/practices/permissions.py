@@ -57,6 +57,13 @@ def can_mark_adopted(user, practice, adoptions) -> bool:
         and not any(adoption.user_id == user.id for adoption in adoptions)
 
 
+def can_offer_adoption(user, practice, adoptions) -> bool:
+    """The button: as can_mark_adopted, and the member's organisation not listed yet (a
+    colleague who presses it anyway is told it was said already)."""
+    return can_mark_adopted(user, practice, adoptions) \
+        and user.organisation_id not in {adoption.organisation_id for adoption in adoptions}
+
+
 def can_withdraw_adoption(user, adoption) -> bool:
     """The member who marked it (while allowed to post), and staff. Not any member naming the
     same organisation: members choose their organisation themselves."""
@@ -72,5 +79,6 @@ TEMPLATE_PREDICATES = {
     "mark_matched": can_mark_matched,
     "express_interest": can_express_interest,
     "mark_adopted": can_mark_adopted,
+    "offer_adoption": can_offer_adoption,
     "withdraw_adoption": can_withdraw_adoption,
 }
